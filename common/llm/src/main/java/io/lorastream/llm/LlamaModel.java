@@ -1,0 +1,290 @@
+package io.lorastream.llm;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.SparseFormat;
+import io.lorastream.contracts.Digests;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A Llama 3.x causal language model on DJL PyTorch: token embedding, decoder layers, final RMSNorm and
+ * the (tied or untied) lm_head. Loads Hugging Face folders layer by layer from memory-mapped
+ * safetensors; projection weights become NF4 as they are read (or are read NF4 from bitsandbytes
+ * checkpoints), so an 8B model never exists in float32.
+ *
+ * <p>Every forward result and intermediate belongs to the manager of the input ids: scope a step by
+ * creating the ids in a sub-manager and closing it afterwards. The LoRA adapter is an argument of
+ * each call. For per-layer work use {@link #newPass}, {@link #embed}, {@link #layer} and {@link #head}.
+ */
+public final class LlamaModel implements AutoCloseable {
+    /** Above this many float32 bytes of projections, NF4 weights are decoded per pass instead of cached. */
+    private static final long AUTO_CACHE_LIMIT = 2L << 30;
+
+    private final Path folder;
+    private final LlamaConfig config;
+    private final Device device;
+    private final DataType computeType;
+    private final NDManager manager;
+    private final NDArray embedTokens;
+    private final List<DecoderLayer> layers;
+    private final RmsNorm norm;
+    private final NDArray lmHead;
+    private final Rope rope;
+    private final LlamaTokenizer tokenizer;
+    private final Path tokenizerDir;
+    private volatile String baseModelSha256;
+
+    private LlamaModel(Path folder, LlamaConfig config, Device device, DataType computeType, NDManager manager,
+            NDArray embedTokens, List<DecoderLayer> layers, RmsNorm norm, NDArray lmHead, LlamaTokenizer tokenizer,
+            Path tokenizerDir) {
+        this.folder = folder;
+        this.config = config;
+        this.device = device;
+        this.computeType = computeType;
+        this.manager = manager;
+        this.embedTokens = embedTokens;
+        this.layers = List.copyOf(layers);
+        this.norm = norm;
+        this.lmHead = lmHead;
+        this.rope = new Rope(config);
+        this.tokenizer = tokenizer;
+        this.tokenizerDir = tokenizerDir;
+    }
+
+    /** Loads a Hugging Face Llama folder (single or sharded safetensors; F32/F16/BF16 or bitsandbytes NF4). */
+    public static LlamaModel load(Path folder, LoadOptions options) {
+        DjlFlags.apply();
+        LlamaConfig cfg = LlamaConfig.load(folder.resolve("config.json"));
+        SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(folder);
+        Device device = options.resolvedDevice();
+        DataType type = options.resolvedComputeType();
+        long linearFloatBytes = cfg.linearParametersPerLayer() * cfg.numHiddenLayers() * 4;
+        boolean cache = options.cacheDequantized() != null ? options.cacheDequantized()
+                : !device.isGpu() && linearFloatBytes <= AUTO_CACHE_LIMIT;
+        Path tokDir = options.tokenizerDir() != null ? options.tokenizerDir() : folder;
+        NDManager manager = NDManager.newBaseManager(device);
+        try {
+            NDArray pairTable = Tensors.fromFloats(manager, Nf4.pairTable(), new Shape(256, 2), DataType.FLOAT32);
+            NDArray embed = Tensors.load(ckpt, "model.embed_tokens.weight", manager, type);
+            checkShape(embed, "model.embed_tokens.weight", cfg.vocabSize(), cfg.hiddenSize());
+            List<DecoderLayer> layers = new ArrayList<>();
+            for (int i = 0; i < cfg.numHiddenLayers(); i++) {
+                layers.add(loadLayer(ckpt, cfg, i, manager, type, options.quantize(), cache, pairTable));
+            }
+            RmsNorm norm = new RmsNorm(Tensors.load(ckpt, "model.norm.weight", manager, type), cfg.rmsNormEps());
+            NDArray head = embed;
+            if (!cfg.tieWordEmbeddings()) {
+                head = Tensors.load(ckpt, "lm_head.weight", manager, type);
+                checkShape(head, "lm_head.weight", cfg.vocabSize(), cfg.hiddenSize());
+            }
+            LlamaTokenizer tok = Files.exists(tokDir.resolve("tokenizer.json")) ? LlamaTokenizer.load(tokDir, cfg) : null;
+            return new LlamaModel(folder, cfg, device, type, manager, embed, layers, norm, head, tok, tokDir);
+        } catch (RuntimeException e) {
+            manager.close();
+            throw e;
+        }
+    }
+
+    private static DecoderLayer loadLayer(SafetensorsCheckpoint ckpt, LlamaConfig cfg, int i, NDManager m,
+            DataType type, boolean quantize, boolean cache, NDArray pairTable) {
+        String p = "model.layers." + i + ".";
+        Projection[] proj = new Projection[LoraConfig.ALL_TARGETS.size()];
+        for (int k = 0; k < proj.length; k++) {
+            String module = LoraConfig.ALL_TARGETS.get(k);
+            String name = p + (k < 4 ? "self_attn." : "mlp.") + module;
+            proj[k] = new Projection(name, loadWeight(ckpt, cfg, name, module, m, type, quantize, cache, pairTable));
+        }
+        return new DecoderLayer(i,
+                new RmsNorm(Tensors.load(ckpt, p + "input_layernorm.weight", m, type), cfg.rmsNormEps()),
+                new Attention(proj[0], proj[1], proj[2], proj[3], cfg),
+                new RmsNorm(Tensors.load(ckpt, p + "post_attention_layernorm.weight", m, type), cfg.rmsNormEps()),
+                new Mlp(proj[4], proj[5], proj[6]));
+    }
+
+    private static LinearWeight loadWeight(SafetensorsCheckpoint ckpt, LlamaConfig cfg, String name, String module,
+            NDManager m, DataType type, boolean quantize, boolean cache, NDArray pairTable) {
+        int[] shape = cfg.projectionShape(module);
+        Nf4.Quantized q = null;
+        if (ckpt.contains(name + ".weight" + Nf4Checkpoint.QUANT_STATE_SUFFIX)) {
+            q = Nf4Checkpoint.read(ckpt, name);
+        } else if (quantize) {
+            SafetensorsFile.Entry e = ckpt.entry(name + ".weight");
+            if (!Arrays.equals(e.shape(), new long[] {shape[0], shape[1]})) {
+                throw new IllegalArgumentException(name + ".weight has shape " + Arrays.toString(e.shape())
+                        + ", config says " + Arrays.toString(shape));
+            }
+            q = Nf4.quantize(ckpt.readFloats(name + ".weight"), shape[0], shape[1], Nf4Checkpoint.torchMean(m));
+        }
+        if (q == null) {
+            NDArray w = Tensors.load(ckpt, name + ".weight", m, type);
+            checkShape(w, name + ".weight", shape[0], shape[1]);
+            return new DenseWeight(w);
+        }
+        if (q.rows() != shape[0] || q.cols() != shape[1]) {
+            throw new IllegalArgumentException(name + " is quantized as [" + q.rows() + ", " + q.cols()
+                    + "], config says " + Arrays.toString(shape));
+        }
+        Nf4Weight w = Nf4Weight.create(m, q, pairTable, type);
+        if (cache) {
+            w.cacheDequantized(m);
+        }
+        return w;
+    }
+
+    private static void checkShape(NDArray a, String name, long rows, long cols) {
+        if (!a.getShape().equals(new Shape(rows, cols))) {
+            throw new IllegalArgumentException(name + " has shape " + a.getShape() + ", config says (" + rows + ", " + cols + ")");
+        }
+    }
+
+    // ---------------------------------------------------------------- forward
+
+    /** Logits {@code [B, T, vocab]} for ids {@code [B, T]} (inference: no LoRA dropout). */
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, LoraAdapter adapter) {
+        return forward(inputIds, attentionMask, adapter, false);
+    }
+
+    /**
+     * Logits {@code [B, T, vocab]} in the compute type, owned by the manager of {@code inputIds}.
+     *
+     * @param inputIds      INT32/INT64 {@code [B, T]}
+     * @param attentionMask {@code [B, T]}, 1 = real token, 0 = padding; null = no padding
+     * @param adapter       LoRA adapter for this batch, or null for the base model
+     * @param training      true enables LoRA dropout
+     */
+    public NDArray forward(NDArray inputIds, NDArray attentionMask, LoraAdapter adapter, boolean training) {
+        return head(hiddenStates(inputIds, attentionMask, adapter, training));
+    }
+
+    /** Convenience: logits for Java id arrays (rows of equal length), in manager {@code m}. */
+    public NDArray forward(NDManager m, int[][] inputIds, int[][] attentionMask, LoraAdapter adapter) {
+        NDArray ids = m.create(inputIds).toDevice(device, false);
+        NDArray mask = attentionMask == null ? null : m.create(attentionMask).toDevice(device, false);
+        return forward(ids, mask, adapter, false);
+    }
+
+    /** Output of the last decoder layer, before the final norm: {@code [B, T, hidden]}. */
+    public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask, LoraAdapter adapter, boolean training) {
+        ForwardPass pass = newPass(inputIds, attentionMask, training);
+        NDArray h = embed(inputIds);
+        for (DecoderLayer layer : layers) {
+            h = layer.forward(h, pass, adapter);
+        }
+        return h;
+    }
+
+    /** Per-pass state for ids {@code [B, T]}: RoPE tables, causal + padding mask, constants, in the ids' manager. */
+    public ForwardPass newPass(NDArray inputIds, NDArray attentionMask, boolean training) {
+        NDManager m = inputIds.getManager();
+        Shape s = inputIds.getShape();
+        if (s.dimension() != 2) {
+            throw new IllegalArgumentException("input ids must be [batch, seq], were " + s);
+        }
+        int b = (int) s.get(0);
+        int t = (int) s.get(1);
+        if (t > config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("sequence of " + t + " tokens exceeds max_position_embeddings "
+                    + config.maxPositionEmbeddings());
+        }
+        NDArray[] cosSin = rope.tables(m, t, computeType);
+        NDArray positions = m.arange(0, t, 1, DataType.INT32, device);
+        NDArray masked = positions.reshape(1, t).gt(positions.reshape(t, 1)).reshape(1, 1, 1, t, t); // key after query
+        if (attentionMask != null) {
+            if (!attentionMask.getShape().equals(s)) {
+                throw new IllegalArgumentException("attention mask " + attentionMask.getShape() + " does not match ids " + s);
+            }
+            NDArray padding = attentionMask.toDevice(device, false).eq(0).reshape(b, 1, 1, 1, t);
+            masked = masked.logicalOr(padding);
+        }
+        float min = computeType == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
+        NDArray additive = masked.toType(computeType, false).mul(min); // no gradient flows through the mask
+        NDArray scale = Tensors.scalar(m, (float) (1.0 / Math.sqrt(config.headDim())), computeType);
+        return new ForwardPass(m, computeType, b, t, training, cosSin[0], cosSin[1], rope.rotation(m, computeType),
+                additive, scale);
+    }
+
+    /** Token embeddings {@code [B, T, hidden]} in the ids' manager. */
+    public NDArray embed(NDArray inputIds) {
+        NDArray ids = inputIds.getDevice().equals(device) ? inputIds : inputIds.toDevice(device, false);
+        return ids.getNDArrayInternal().embedding(ids, embedTokens, SparseFormat.DENSE).singletonOrThrow();
+    }
+
+    public DecoderLayer layer(int i) {
+        return layers.get(i);
+    }
+
+    public List<DecoderLayer> layers() {
+        return layers;
+    }
+
+    public int numLayers() {
+        return layers.size();
+    }
+
+    /** Final RMSNorm and lm_head: {@code [..., hidden]} to {@code [..., vocab]} logits (works on selected rows too). */
+    public NDArray head(NDArray hidden) {
+        return Projection.linear(norm.forward(hidden), lmHead);
+    }
+
+    // ---------------------------------------------------------------- accessors
+
+    public LlamaConfig config() {
+        return config;
+    }
+
+    /** The tokenizer; fails when the tokenizer folder has no tokenizer.json. */
+    public LlamaTokenizer tokenizer() {
+        if (tokenizer == null) {
+            throw new IllegalStateException("no tokenizer.json in " + tokenizerDir
+                    + ": load with LoadOptions.withTokenizerDir(<folder with tokenizer.json>)");
+        }
+        return tokenizer;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public DataType computeType() {
+        return computeType;
+    }
+
+    public Path folder() {
+        return folder;
+    }
+
+    /** The model's manager (weights); LoRA adapters get their own. */
+    NDManager manager() {
+        return manager;
+    }
+
+    /** max_position_embeddings from the config. */
+    public int maxSeqLength() {
+        return config.maxPositionEmbeddings();
+    }
+
+    /** {@link Digests#modelSha256} of the model folder, computed once on first use (it reads every file). */
+    public String baseModelSha256() {
+        String s = baseModelSha256;
+        if (s == null) {
+            s = Digests.modelSha256(folder);
+            baseModelSha256 = s;
+        }
+        return s;
+    }
+
+    @Override
+    public void close() {
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+        manager.close();
+    }
+}

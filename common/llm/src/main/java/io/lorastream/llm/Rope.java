@@ -1,0 +1,98 @@
+package io.lorastream.llm;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Rotary position embeddings in Hugging Face's "rotate half" layout:
+ * {@code x * cos + rotate_half(x) * sin}. The inverse frequencies follow transformers' float32
+ * computation, including Llama 3.1's {@code llama3} frequency scaling and plain {@code linear}
+ * scaling. {@code rotate_half} is a matmul with a fixed +-1 permutation matrix: exact, and one op
+ * instead of slicing, negating and concatenating.
+ */
+final class Rope {
+    private final int headDim;
+    private final float[] invFreq;
+
+    Rope(LlamaConfig cfg) {
+        this.headDim = cfg.headDim();
+        this.invFreq = inverseFrequencies(cfg.rope(), headDim);
+    }
+
+    static float[] inverseFrequencies(LlamaConfig.RopeScaling rope, int headDim) {
+        int half = headDim / 2;
+        float[] inv = new float[half];
+        for (int i = 0; i < half; i++) {
+            float exponent = (float) (2 * i) / (float) headDim;
+            inv[i] = 1f / (float) Math.pow(rope.theta(), exponent);
+        }
+        switch (rope.type()) {
+            case "linear" -> {
+                for (int i = 0; i < half; i++) {
+                    inv[i] = inv[i] / (float) rope.factor();
+                }
+            }
+            case "llama3" -> llama3(rope, inv);
+            default -> { }
+        }
+        return inv;
+    }
+
+    /** transformers' {@code _compute_llama3_parameters}, step for step in float32. */
+    private static void llama3(LlamaConfig.RopeScaling r, float[] inv) {
+        float factor = (float) r.factor();
+        float old = r.originalMaxPositionEmbeddings();
+        float lowWavelen = (float) (r.originalMaxPositionEmbeddings() / r.lowFreqFactor());
+        float highWavelen = (float) (r.originalMaxPositionEmbeddings() / r.highFreqFactor());
+        float twoPi = (float) (2 * Math.PI);
+        for (int i = 0; i < inv.length; i++) {
+            float wavelen = twoPi / inv[i];
+            float scaled = wavelen > lowWavelen ? inv[i] / factor : inv[i];
+            float smooth = (old / wavelen - (float) r.lowFreqFactor()) / (float) (r.highFreqFactor() - r.lowFreqFactor());
+            float smoothed = (1f - smooth) * scaled / factor + smooth * scaled;
+            boolean medium = !(wavelen < highWavelen) && !(wavelen > lowWavelen);
+            inv[i] = medium ? smoothed : scaled;
+        }
+    }
+
+    /**
+     * cos and sin for positions {@code 0..seqLength-1}, shaped {@code [T, 1, 1, headDim]} so they
+     * broadcast over {@code [B, T, kvHeads, group, headDim]}.
+     */
+    NDArray[] tables(NDManager m, int seqLength, DataType type) {
+        float[] cos = new float[seqLength * headDim];
+        float[] sin = new float[seqLength * headDim];
+        int half = headDim / 2;
+        for (int t = 0; t < seqLength; t++) {
+            for (int i = 0; i < half; i++) {
+                float angle = invFreq[i] * (float) t; // float32 product, as transformers' matmul
+                float c = (float) Math.cos(angle);
+                float s = (float) Math.sin(angle);
+                cos[t * headDim + i] = c;
+                cos[t * headDim + half + i] = c;
+                sin[t * headDim + i] = s;
+                sin[t * headDim + half + i] = s;
+            }
+        }
+        Shape shape = new Shape(seqLength, 1, 1, headDim);
+        return new NDArray[] {Tensors.fromFloats(m, cos, shape, type), Tensors.fromFloats(m, sin, shape, type)};
+    }
+
+    /** R with {@code x R = rotate_half(x) = cat(-x[half:], x[:half])}. */
+    NDArray rotation(NDManager m, DataType type) {
+        int half = headDim / 2;
+        float[] r = new float[headDim * headDim];
+        for (int j = 0; j < half; j++) {
+            r[(j + half) * headDim + j] = -1f;
+            r[j * headDim + j + half] = 1f;
+        }
+        return Tensors.fromFloats(m, r, new Shape(headDim, headDim), type);
+    }
+
+    /** Rotates {@code x [B, T, heads..., headDim]} by its positions. */
+    static NDArray apply(NDArray x, ForwardPass pass) {
+        return x.mul(pass.cos()).add(x.matMul(pass.rotation()).mul(pass.sin()));
+    }
+}

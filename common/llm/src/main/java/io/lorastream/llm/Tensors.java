@@ -1,0 +1,96 @@
+package io.lorastream.llm;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Creating arrays from Java data without DJL's traps: the result is owned by torch (DJL's
+ * {@code create} aliases a direct buffer that would count against the JVM's direct-memory limit),
+ * lives on the manager's device, and is never BF16 (which aborts the JVM).
+ */
+final class Tensors {
+    private Tensors() {}
+
+    /** Elements converted per chunk when a large checkpoint tensor is loaded (64 MB of float32). */
+    private static final int CHUNK = 1 << 24;
+
+    static NDArray fromFloats(NDManager m, float[] data, Shape shape, DataType type) {
+        checkType(type);
+        try (NDManager tmp = m.newSubManager(Device.cpu())) {
+            NDArray a = tmp.create(data, shape);
+            return moveTo(a, m, type);
+        }
+    }
+
+    static NDArray fromBytes(NDManager m, byte[] data, Shape shape) {
+        try (NDManager tmp = m.newSubManager(Device.cpu())) {
+            NDArray a = tmp.create(java.nio.ByteBuffer.wrap(data), shape, DataType.UINT8);
+            return moveTo(a, m, DataType.UINT8);
+        }
+    }
+
+    /**
+     * A float checkpoint tensor (F32/F16/BF16) in {@code type} on the manager's device, converted in
+     * chunks of rows so a large embedding never needs a second full copy in the Java heap.
+     */
+    static NDArray load(SafetensorsCheckpoint ckpt, String name, NDManager m, DataType type) {
+        SafetensorsFile file = ckpt.fileFor(name);
+        SafetensorsFile.Entry e = file.entry(name);
+        Shape shape = new Shape(e.shape());
+        long n = e.numel();
+        if (n <= CHUNK) {
+            float[] data = new float[(int) n];
+            file.readFloats(e, 0, data, 0, data.length);
+            return fromFloats(m, data, shape, type);
+        }
+        long rows = e.shape()[0];
+        long rowSize = n / rows;
+        long rowsPerChunk = Math.max(1, CHUNK / rowSize);
+        NDArray out = m.zeros(shape, type);
+        for (long r0 = 0; r0 < rows; r0 += rowsPerChunk) {
+            long r1 = Math.min(rows, r0 + rowsPerChunk);
+            float[] data = new float[(int) ((r1 - r0) * rowSize)];
+            file.readFloats(e, r0 * rowSize, data, 0, data.length);
+            long[] chunkShape = e.shape().clone();
+            chunkShape[0] = r1 - r0;
+            try (NDArray chunk = fromFloats(m, data, new Shape(chunkShape), type)) {
+                out.set(new NDIndex("{}:{}", r0, r1), chunk);
+            }
+        }
+        return out;
+    }
+
+    /** A 0-d constant: DJL frees Number operands right after an op, which corrupts autograd (djl-pitfalls §3.2). */
+    static NDArray scalar(NDManager m, float value, DataType type) {
+        return m.full(new Shape(), value, type);
+    }
+
+    /**
+     * Moves an op result into {@code m}: DJL gives results to the first operand's manager, which is
+     * the model's for ops that start from a weight; without this they would pile up there.
+     */
+    static NDArray own(NDArray a, NDManager m) {
+        if (a.getManager() != m) {
+            a.attach(m);
+        }
+        return a;
+    }
+
+    private static NDArray moveTo(NDArray cpu, NDManager m, DataType type) {
+        NDArray typed = cpu.getDataType() == type ? cpu : cpu.toType(type, false);
+        // a copy that torch owns; the temporary (and its direct buffer) closes with tmp
+        NDArray out = m.getDevice().equals(typed.getDevice()) ? typed.duplicate() : typed.toDevice(m.getDevice(), true);
+        out.attach(m);
+        return out;
+    }
+
+    private static void checkType(DataType type) {
+        if (type != DataType.FLOAT32 && type != DataType.FLOAT16 && type != DataType.FLOAT64) {
+            throw new IllegalArgumentException("compute type must be FLOAT32 or FLOAT16, was " + type);
+        }
+    }
+}
