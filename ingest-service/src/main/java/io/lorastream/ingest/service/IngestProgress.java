@@ -1,0 +1,85 @@
+package io.lorastream.ingest.service;
+
+/**
+ * Live progress of one ingest, written by the thread doing the work and read by whoever reports it
+ * (logs, database, benchmark). Percent: reading counts for the first half (by bytes, when the sizes are
+ * known), publishing for the second (by records); rates are averages over the current phase.
+ */
+public final class IngestProgress {
+
+    public enum Phase { QUEUED, READING, PUBLISHING, SEALING, SEALED, FAILED }
+
+    /** A consistent-enough copy for reporting. */
+    public record Snapshot(Phase phase, double percent, long rowsRead, long bytesRead, long bytesTotal,
+            long recordsPublished, long recordsTotal, double perSecond) {}
+
+    private volatile Phase phase = Phase.QUEUED;
+    private volatile long phaseStartNanos = System.nanoTime();
+    private volatile long bytesTotal = -1;
+    private volatile long bytesRead;
+    private volatile long rowsRead;
+    private volatile long recordsTotal;
+    private volatile long recordsPublished;
+
+    public void startReading(long totalBytes) {
+        bytesTotal = totalBytes;
+        enter(Phase.READING);
+    }
+
+    /** Called after each row with the bytes consumed so far by the whole read. */
+    public void rowRead(long bytesSoFar) {
+        rowsRead++;
+        bytesRead = bytesSoFar;
+    }
+
+    public void startPublishing(long total) {
+        recordsTotal = total;
+        recordsPublished = 0;
+        enter(Phase.PUBLISHING);
+    }
+
+    public void published(long count) {
+        recordsPublished = count;
+    }
+
+    public void sealing() {
+        enter(Phase.SEALING);
+    }
+
+    public void sealed() {
+        enter(Phase.SEALED);
+    }
+
+    public void failed() {
+        enter(Phase.FAILED);
+    }
+
+    public Phase phase() {
+        return phase;
+    }
+
+    public Snapshot snapshot() {
+        Phase p = phase;
+        double seconds = Math.max(1e-9, (System.nanoTime() - phaseStartNanos) / 1e9);
+        long total = bytesTotal;
+        double percent = switch (p) {
+            case QUEUED, FAILED -> 0;
+            case READING -> total > 0 ? 50.0 * Math.min(1.0, (double) bytesRead / total) : 0;
+            case PUBLISHING -> 50 + (recordsTotal > 0 ? 50.0 * recordsPublished / recordsTotal : 50);
+            case SEALING -> 99.9;
+            case SEALED -> 100;
+        };
+        double rate = switch (p) {
+            case READING -> rowsRead / seconds;
+            case PUBLISHING -> recordsPublished / seconds;
+            default -> 0;
+        };
+        return new Snapshot(p, Math.round(percent * 10) / 10.0, rowsRead, bytesRead, total, recordsPublished,
+                recordsTotal, Math.round(rate * 10) / 10.0);
+    }
+
+    private void enter(Phase next) {
+        phaseStartNanos = System.nanoTime();
+        phase = next;
+    }
+}
