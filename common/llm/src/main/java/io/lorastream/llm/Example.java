@@ -22,9 +22,9 @@ public record Example(int[] tokens, int promptLength) {
     }
 
     /** A training/evaluation example from a prompt record: the completion is the record's output. */
-    // TODO(integration) public static Example forTraining(LlamaTokenizer tok, PromptRecord record, int maxSeq) {
-    //    return of(tok.bosId(), tok.encode(record.prompt()), tok.encode(record.output()), tok.eosId(), maxSeq);
-    // }
+    public static Example forTraining(LlamaTokenizer tok, PromptRecord record, int maxSeq) {
+        return of(tok.bosId(), tok.encode(record.prompt()), tok.encode(record.output()), tok.eosId(), maxSeq);
+    }
 
     /**
      * Builds {@code [bos] + prompt + completion + [eos]}, truncated to {@code maxSeq} tokens. Truncation
