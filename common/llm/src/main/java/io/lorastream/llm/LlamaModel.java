@@ -43,7 +43,7 @@ public final class LlamaModel implements AutoCloseable {
 
     private LlamaModel(Path folder, LlamaConfig config, Device device, DataType computeType, NDManager manager,
             NDArray embedTokens, List<DecoderLayer> layers, RmsNorm norm, NDArray lmHead, LlamaTokenizer tokenizer,
-            Path tokenizerDir) {
+            Path tokenizerDir, boolean roundRope) {
         this.folder = folder;
         this.config = config;
         this.device = device;
@@ -53,7 +53,7 @@ public final class LlamaModel implements AutoCloseable {
         this.layers = List.copyOf(layers);
         this.norm = norm;
         this.lmHead = lmHead;
-        this.rope = new Rope(config);
+        this.rope = new Rope(config, roundRope);
         this.tokenizer = tokenizer;
         this.tokenizerDir = tokenizerDir;
     }
@@ -85,7 +85,8 @@ public final class LlamaModel implements AutoCloseable {
                 checkShape(head, "lm_head.weight", cfg.vocabSize(), cfg.hiddenSize());
             }
             LlamaTokenizer tok = Files.exists(tokDir.resolve("tokenizer.json")) ? LlamaTokenizer.load(tokDir, cfg) : null;
-            return new LlamaModel(folder, cfg, device, type, manager, embed, layers, norm, head, tok, tokDir);
+            return new LlamaModel(folder, cfg, device, type, manager, embed, layers, norm, head, tok, tokDir,
+                    options.roundRopeFrequencies());
         } catch (RuntimeException e) {
             manager.close();
             throw e;
@@ -120,7 +121,8 @@ public final class LlamaModel implements AutoCloseable {
                 throw new IllegalArgumentException(name + ".weight has shape " + Arrays.toString(e.shape())
                         + ", config says " + Arrays.toString(shape));
             }
-            q = Nf4.quantize(ckpt.readFloats(name + ".weight"), shape[0], shape[1], Nf4Checkpoint.torchMean(m));
+            q = Nf4.quantize(ckpt.readFloats(name + ".weight"), shape[0], shape[1], Nf4Checkpoint.torchMean(m),
+                    Nf4.recordedDtype(e.dtype()));
         }
         if (q == null) {
             NDArray w = Tensors.load(ckpt, name + ".weight", m, type);

@@ -20,19 +20,21 @@ public final class LogProbs {
         Shape s = logits.getShape();
         long t = s.get(1);
         NDArray shifted = logits.get(new NDIndex(":, 0:{}, :", t - 1));
-        if (shifted.getDataType() != DataType.FLOAT32) {
+        if (shifted.getDataType() == DataType.FLOAT16) {
             shifted = shifted.toType(DataType.FLOAT32, false);
         }
         NDArray targets = ids.get(new NDIndex(":, 1:")).toType(DataType.INT64, false).expandDims(-1);
-        return shifted.logSoftmax(-1).gather(targets.toDevice(shifted.getDevice(), false), -1).squeeze(-1);
+        NDArray lp = shifted.logSoftmax(-1).gather(targets.toDevice(shifted.getDevice(), false), -1).squeeze(-1);
+        return lp.getDataType() == DataType.FLOAT32 ? lp : lp.toType(DataType.FLOAT32, false);
     }
 
     /** Log-softmax over the vocabulary at one position: float32 {@code [B, vocab]}. */
     public static NDArray at(NDArray logits, long position) {
         NDArray row = logits.get(new NDIndex(":, {}, :", position));
-        if (row.getDataType() != DataType.FLOAT32) {
+        if (row.getDataType() == DataType.FLOAT16) {
             row = row.toType(DataType.FLOAT32, false);
         }
-        return row.logSoftmax(-1);
+        NDArray lp = row.logSoftmax(-1);
+        return lp.getDataType() == DataType.FLOAT32 ? lp : lp.toType(DataType.FLOAT32, false);
     }
 }

@@ -93,9 +93,11 @@ public final class Nf4 {
      * @param absmaxCodes  double quant: 8-bit codes of {@code absmax - offset} (null without double quant)
      * @param nestedAbsmax double quant: one float32 scale per 256 blocks
      * @param offset       double quant: {@code c}, the mean of absmax
+     * @param dtype        the weight's dtype before quantization ({@code bfloat16}, {@code float16},
+     *                     {@code float32}): bitsandbytes' dequantize returns values rounded to it
      */
     public record Quantized(int rows, int cols, byte[] packed, float[] absmax, byte[] absmaxCodes,
-            float[] nestedAbsmax, float offset) {
+            float[] nestedAbsmax, float offset, String dtype) {
         public long numel() {
             return (long) rows * cols;
         }
@@ -113,16 +115,16 @@ public final class Nf4 {
         }
     }
 
-    /** Quantizes with double quantization (Unsloth's default), the offset from {@link #JAVA_MEAN}. */
+    /** Quantizes a float32 weight with double quantization (Unsloth's default), the offset from {@link #JAVA_MEAN}. */
     public static Quantized quantize(float[] w, int rows, int cols) {
-        return quantize(w, rows, cols, JAVA_MEAN);
+        return quantize(w, rows, cols, JAVA_MEAN, "float32");
     }
 
     /**
      * Quantizes a row-major {@code [rows, cols]} float32 weight with double quantization (§3, §4).
      * Blocks are independent, so they run in parallel without changing a bit of the result.
      */
-    public static Quantized quantize(float[] w, int rows, int cols, Mean mean) {
+    public static Quantized quantize(float[] w, int rows, int cols, Mean mean, String dtype) {
         long n = (long) rows * cols;
         if (w.length != n) {
             throw new IllegalArgumentException("weight has " + w.length + " values, shape says " + n);
@@ -162,7 +164,7 @@ public final class Nf4 {
                 codes[b] = (byte) countBelow(U, clamp(t));
             }
         }
-        return new Quantized(rows, cols, packed, absmax, codes, nested, c);
+        return new Quantized(rows, cols, packed, absmax, codes, nested, c, dtype);
     }
 
     private static void quantizeBlock(float[] w, int b, float[] absmax, byte[] packed) {
@@ -203,7 +205,47 @@ public final class Nf4 {
         return s;
     }
 
-    /** Reference dequantization in Java (§5.2): row-major float32 {@code [rows, cols]}. */
+    /**
+     * bitsandbytes' {@code dequantize_4bit}: {@link #dequantize(Quantized)} rounded to the recorded
+     * dtype (§5.3), e.g. to bf16 for an Unsloth checkpoint; float32 stays as is.
+     */
+    public static float[] dequantizeAsRecorded(Quantized q) {
+        float[] w = dequantize(q);
+        for (int i = 0; i < w.length; i++) {
+            w[i] = roundTo(q.dtype(), w[i]);
+        }
+        return w;
+    }
+
+    static float roundTo(String dtype, float f) {
+        return switch (dtype) {
+            case "bfloat16" -> HalfFloats.roundToBf16(f);
+            case "float16" -> HalfFloats.f16ToFloat(HalfFloats.floatToF16(f));
+            default -> f;
+        };
+    }
+
+    /** Mantissa bits of a recorded dtype (bf16 8, f16 11, f32 24). */
+    static int precisionBits(String dtype) {
+        return switch (dtype) {
+            case "bfloat16" -> 8;
+            case "float16" -> 11;
+            case "float32" -> 24;
+            default -> throw new IllegalArgumentException("unknown quantized weight dtype '" + dtype + "'");
+        };
+    }
+
+    /** The safetensors dtype name as bitsandbytes records it. */
+    static String recordedDtype(String safetensorsDtype) {
+        return switch (safetensorsDtype) {
+            case "BF16" -> "bfloat16";
+            case "F16" -> "float16";
+            case "F32" -> "float32";
+            default -> throw new IllegalArgumentException("cannot quantize a " + safetensorsDtype + " weight");
+        };
+    }
+
+    /** Reference dequantization in Java (§5.2): row-major float32 {@code [rows, cols]}, not rounded. */
     public static float[] dequantize(Quantized q) {
         float[] scale = blockScales(q);
         int n = (int) q.numel();

@@ -36,6 +36,8 @@ final class Nf4Checkpoint {
         int cols = shape.get(1).asInt();
         long n = (long) rows * cols;
         int nb = Nf4.Quantized.blocks(n);
+        String dtype = state.path("dtype").asText("float32");
+        Nf4.precisionBits(dtype); // rejects unknown dtypes
 
         SafetensorsFile.Entry packedEntry = ckpt.entry(w);
         require(packedEntry.dtype().equals("U8") && packedEntry.byteSize() == (n + 1) / 2, w,
@@ -46,7 +48,7 @@ final class Nf4Checkpoint {
         if (!state.has("nested_blocksize")) {
             SafetensorsFile.Entry a = ckpt.entry(w + ".absmax");
             require(a.dtype().equals("F32") && a.numel() == nb, w, "absmax must be F32 [" + nb + "]");
-            return new Nf4.Quantized(rows, cols, packed, ckpt.readFloats(w + ".absmax"), null, null, 0f);
+            return new Nf4.Quantized(rows, cols, packed, ckpt.readFloats(w + ".absmax"), null, null, 0f, dtype);
         }
         require(state.path("nested_blocksize").asInt() == Nf4.NESTED_BLOCK, w, "nested_blocksize is not 256");
         int nb2 = (nb + Nf4.NESTED_BLOCK - 1) / Nf4.NESTED_BLOCK;
@@ -59,7 +61,7 @@ final class Nf4Checkpoint {
         // parse as double, then cast: exact for the shortest repr of a float32 (§7.4)
         float offset = (float) state.path("nested_offset").asDouble();
         return new Nf4.Quantized(rows, cols, packed, null, ckpt.readBytes(w + ".absmax"),
-                ckpt.readFloats(w + ".nested_absmax"), offset);
+                ckpt.readFloats(w + ".nested_absmax"), offset, dtype);
     }
 
     /** The double-quantization offset as bitsandbytes computes it: torch's float32 {@code mean()} on the CPU. */

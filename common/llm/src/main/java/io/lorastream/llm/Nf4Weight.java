@@ -13,7 +13,10 @@ import java.util.Arrays;
  * scale per 64-block ({@link Nf4#blockScales}, computed once in Java). Decoding is three ops: the
  * bytes become indices, an embedding gathers {@code (NF4[hi], NF4[lo])} pairs from a 256 x 2 table
  * (DJL has no bit operations), and each 64-block is multiplied by its scale; the float32 products are
- * exactly bitsandbytes' {@code NF4[q] * absmax'}.
+ * exactly bitsandbytes' {@code NF4[q] * absmax'}. Like bitsandbytes' {@code dequantize_4bit} (and its
+ * bf16-compute forward), the result is then rounded to the weight's recorded dtype: for bf16 a
+ * Veltkamp split {@code t = x * (2^16 + 1); x' = t - (t - x)}, three float ops that round to nearest
+ * even exactly (checked against Java's rounding), since DJL cannot hold bf16.
  */
 final class Nf4Weight implements LinearWeight {
     private final int rows;
@@ -22,15 +25,18 @@ final class Nf4Weight implements LinearWeight {
     private final NDArray scales;
     private final NDArray pairTable;
     private final DataType computeType;
+    private final int precisionBits;
     private NDArray cached;
 
-    private Nf4Weight(int rows, int cols, NDArray packed, NDArray scales, NDArray pairTable, DataType computeType) {
+    private Nf4Weight(int rows, int cols, NDArray packed, NDArray scales, NDArray pairTable, DataType computeType,
+            int precisionBits) {
         this.rows = rows;
         this.cols = cols;
         this.packed = packed;
         this.scales = scales;
         this.pairTable = pairTable;
         this.computeType = computeType;
+        this.precisionBits = precisionBits;
     }
 
     /** Puts a quantized weight on the manager's device; {@code pairTable} is the model's shared 256 x 2 table. */
@@ -45,7 +51,7 @@ final class Nf4Weight implements LinearWeight {
         }
         NDArray packed = Tensors.fromBytes(m, bytes, new Shape(bytes.length));
         NDArray scales = Tensors.fromFloats(m, Nf4.blockScales(q), new Shape(nb, 1), DataType.FLOAT32);
-        return new Nf4Weight(q.rows(), q.cols(), packed, scales, pairTable, computeType);
+        return new Nf4Weight(q.rows(), q.cols(), packed, scales, pairTable, computeType, Nf4.precisionBits(q.dtype()));
     }
 
     /** The dequantized {@code [rows, cols]} weight in the compute type, owned by {@code m}. */
@@ -53,6 +59,10 @@ final class Nf4Weight implements LinearWeight {
         NDArray index = Tensors.own(packed.toType(DataType.INT32, false), m);
         NDArray pairs = index.getNDArrayInternal().embedding(index, pairTable, SparseFormat.DENSE).singletonOrThrow();
         NDArray w = pairs.reshape(scales.getShape().get(0), Nf4.BLOCK).mul(scales);
+        if (precisionBits < 24) {
+            NDArray t = w.mul((float) ((1 << (24 - precisionBits)) + 1)); // no gradient: Number is safe
+            w = t.sub(t.sub(w));
+        }
         long n = (long) rows * cols;
         if (w.size() != n) {
             w = w.reshape(-1).get(new NDIndex("0:{}", n));

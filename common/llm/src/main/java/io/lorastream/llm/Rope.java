@@ -11,14 +11,34 @@ import ai.djl.ndarray.types.Shape;
  * computation, including Llama 3.1's {@code llama3} frequency scaling and plain {@code linear}
  * scaling. {@code rotate_half} is a matmul with a fixed +-1 permutation matrix: exact, and one op
  * instead of slicing, negating and concatenating.
+ *
+ * <p>transformers builds a model in its checkpoint dtype, so for bf16 / f16 checkpoints the
+ * {@code inv_freq} buffer holds values rounded to that dtype (and widened again for the float32
+ * product with the positions). lorastream does the same by default
+ * ({@link LoadOptions#roundRopeFrequencies()}): with float32 frequencies the tiny-llama3-a golden
+ * losses drift by up to 3e-4; with the rounding they match to 4e-6. A model that transformers
+ * instantiates in float32 keeps float32 frequencies (the option off).
  */
 final class Rope {
     private final int headDim;
     private final float[] invFreq;
 
-    Rope(LlamaConfig cfg) {
+    Rope(LlamaConfig cfg, boolean roundToCheckpointDtype) {
         this.headDim = cfg.headDim();
-        this.invFreq = inverseFrequencies(cfg.rope(), headDim);
+        float[] inv = inverseFrequencies(cfg.rope(), headDim);
+        this.invFreq = roundToCheckpointDtype ? roundToCheckpointDtype(inv, cfg.torchDtype()) : inv;
+    }
+
+    static float[] roundToCheckpointDtype(float[] inv, String dtype) {
+        float[] out = inv.clone();
+        for (int i = 0; i < out.length; i++) {
+            out[i] = switch (dtype) {
+                case "bfloat16" -> HalfFloats.roundToBf16(out[i]);
+                case "float16" -> HalfFloats.f16ToFloat(HalfFloats.floatToF16(out[i]));
+                default -> out[i];
+            };
+        }
+        return out;
     }
 
     static float[] inverseFrequencies(LlamaConfig.RopeScaling rope, int headDim) {
