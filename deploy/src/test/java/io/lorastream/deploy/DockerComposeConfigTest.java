@@ -112,17 +112,28 @@ class DockerComposeConfigTest {
     void modelCacheAndAdaptersLiveOnNamedVolumesWhereTheServicesLookForThem() {
         ComposeFile compose = ComposeFile.resolvedWithDefaults();
         assertEquals(Set.of("model-cache", "adapters", "djl-cache", "pgdata"), ComposeFile.map(compose.root, "volumes").keySet());
-        for (String app : List.of("trainer-service", "trainer-service-gpu", "inference-service")) {
-            Map<String, String> env = compose.environment(app);
-            Map<String, Mount> byTarget = compose.mounts(app).stream().collect(Collectors.toMap(Mount::target, m -> m));
-            assertEquals("model-cache", byTarget.get(env.get("LORASTREAM_MODEL_CACHE_DIR")).source(), app + " model cache");
-            assertEquals("adapters", byTarget.get(env.get("LORASTREAM_ADAPTERS_DIR")).source(), app + " adapters");
-            assertEquals("djl-cache", byTarget.get(env.get("DJL_CACHE_DIR")).source(), app + " DJL natives cache");
-            assertTrue(byTarget.get("/models").readOnly(), app + " local models are read only");
+        for (String trainer : List.of("trainer-service", "trainer-service-gpu")) {
+            Map<String, String> env = compose.environment(trainer);
+            assertEquals("model-cache", mount(compose, trainer, env.get("LORASTREAM_TRAINER_HUB_CACHE_DIR")).source(), trainer);
+            Mount adapters = mount(compose, trainer, env.get("LORASTREAM_TRAINER_ARTIFACT_DIR"));
+            assertEquals("adapters", adapters.source(), trainer);
+            assertFalse(adapters.readOnly(), trainer + " writes adapters");
+            assertEquals("djl-cache", mount(compose, trainer, env.get("DJL_CACHE_DIR")).source(), trainer + " DJL natives cache");
+            assertTrue(mount(compose, trainer, "/models").readOnly(), trainer + " local models are read only");
+            assertEquals("http://trainer-service:8082", env.get("LORASTREAM_TRAINER_PUBLIC_URL"), "adapters served over HTTP");
         }
-        // one writer of adapters: the trainer
-        assertFalse(mount(compose, "trainer-service", "/data/adapters").readOnly());
-        assertTrue(mount(compose, "inference-service", "/data/adapters").readOnly());
+        Map<String, String> trainerEnv = compose.environment("trainer-service");
+        Map<String, String> inferenceEnv = compose.environment("inference-service");
+        String modelPath = inferenceEnv.get("LORASTREAM_INFERENCE_MODEL_PATH");
+        // where the trainer's hub cache puts its default base model: <cache>/<owner>--<name>/<revision>
+        assertEquals(trainerEnv.get("LORASTREAM_TRAINER_HUB_CACHE_DIR") + "/"
+                + trainerEnv.get("LORASTREAM_TRAINER_BASE_MODEL").replace("/", "--") + "/main", modelPath);
+        assertEquals("model-cache", mount(compose, "inference-service", "/data/models").source());
+        assertEquals("djl-cache", mount(compose, "inference-service", inferenceEnv.get("DJL_CACHE_DIR")).source());
+        assertTrue(compose.mounts("inference-service").stream().noneMatch(m -> m.source().equals("adapters")),
+                "inference fetches adapters over HTTP, it mounts no adapters volume");
+        Mount datasets = mount(compose, "ingest-service", compose.environment("ingest-service").get("LORASTREAM_INGEST_DIR_ROOT"));
+        assertTrue(datasets.readOnly(), "local datasets are read only");
 
         Mount initSql = mount(compose, "postgres", "/docker-entrypoint-initdb.d/01-databases.sql");
         String sql = RepoLayout.read(Path.of(initSql.source()));
@@ -195,12 +206,14 @@ class DockerComposeConfigTest {
         String yaml = ExternalTool.DOCKER_COMPOSE.run(RepoLayout.root(), env -> {
             env.keySet().removeIf(k -> k.startsWith("LORASTREAM_") || k.startsWith("COMPOSE_"));
             env.put("LORASTREAM_BASE_MODEL", "/models/stories260K-hf");
+            env.put("LORASTREAM_INFERENCE_MODEL_PATH", "/models/stories260K-hf");
             env.put("LORASTREAM_DB_PASSWORD", "s3cret");
             env.put("LORASTREAM_INFERENCE_PORT", "18083");
         }, "config");
         ComposeFile compose = ComposeFile.parse(yaml);
-        assertEquals("/models/stories260K-hf", compose.environment("inference-service").get("LORASTREAM_BASE_MODEL"));
-        assertEquals("/models/stories260K-hf", compose.environment("trainer-service").get("LORASTREAM_BASE_MODEL"));
+        assertEquals("/models/stories260K-hf", compose.environment("trainer-service").get("LORASTREAM_TRAINER_BASE_MODEL"));
+        assertEquals("/models/stories260K-hf", compose.environment("trainer-service-gpu").get("LORASTREAM_TRAINER_BASE_MODEL"));
+        assertEquals("/models/stories260K-hf", compose.environment("inference-service").get("LORASTREAM_INFERENCE_MODEL_PATH"));
         assertEquals("s3cret", compose.environment("postgres").get("POSTGRES_PASSWORD"));
         assertEquals("s3cret", compose.environment("ingest-service").get("QUARKUS_DATASOURCE_PASSWORD"));
         assertTrue(String.valueOf(compose.service("inference-service").get("ports")).contains("18083"));

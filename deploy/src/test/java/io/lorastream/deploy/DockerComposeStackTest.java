@@ -50,6 +50,7 @@ class DockerComposeStackTest {
         env.put("LORASTREAM_LOCAL_MODELS_DIR", shared.resolve("models").toString());
         env.put("LORASTREAM_LOCAL_DATA_DIR", shared.resolve("data").toString());
         env.put("LORASTREAM_BASE_MODEL", "/models/stories260K-hf");
+        env.put("LORASTREAM_INFERENCE_MODEL_PATH", "/models/stories260K-hf");
         // free host ports, so that a developer's own Kafka, PostgreSQL or services do not collide
         for (String port : new String[] {"LORASTREAM_KAFKA_PORT", "LORASTREAM_POSTGRES_PORT", "LORASTREAM_INGEST_PORT",
                 "LORASTREAM_TRAINER_PORT", "LORASTREAM_INFERENCE_PORT"}) {

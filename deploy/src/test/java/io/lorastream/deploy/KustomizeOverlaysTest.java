@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
@@ -214,8 +215,8 @@ class KustomizeOverlaysTest {
         assertEquals(documentedSecrets.keySet(), secretsUsed, "the README documents exactly the Secrets the manifests read");
 
         // the database password is required; the Hugging Face token only for gated models
-        EnvVar hfToken = env(rendered.workload("trainer-service").container("trainer-service"), "HF_TOKEN");
-        assertEquals(Boolean.TRUE, hfToken.getValueFrom().getSecretKeyRef().getOptional(), "HF_TOKEN is optional");
+        EnvVar hfToken = env(rendered.workload("trainer-service").container("trainer-service"), "LORASTREAM_TRAINER_HUB_TOKEN");
+        assertEquals(Boolean.TRUE, hfToken.getValueFrom().getSecretKeyRef().getOptional(), "the Hugging Face token is optional");
         EnvVar dbPassword = env(rendered.workload("ingest-service").container("ingest-service"), "QUARKUS_DATASOURCE_PASSWORD");
         assertFalse(Boolean.TRUE.equals(dbPassword.getValueFrom().getSecretKeyRef().getOptional()), "the DB password is required");
     }
@@ -332,21 +333,37 @@ class KustomizeOverlaysTest {
             assertEquals("true", env.get("DJL_OFFLINE"), service);
             assertEquals("true", env.get("OPT_OUT_TRACKING"), service);
             assertEquals("cpu", env.get("RUST_FLAVOR"), service + ": CPU tokenizers even on GPU nodes");
-            String cacheDir = env.get("DJL_CACHE_DIR");
-            assertNotNull(cacheDir, service + " DJL_CACHE_DIR");
-            if (!service.equals("ingest-service")) {
-                assertTrue(rendered.workload(service).container(service).getVolumeMounts().stream()
-                        .anyMatch(m -> m.getMountPath().equals(cacheDir)), service + ": DJL cache on a volume");
-                assertTrue(rendered.workload(service).container(service).getVolumeMounts().stream()
-                        .anyMatch(m -> m.getMountPath().equals(env.get("LORASTREAM_MODEL_CACHE_DIR"))), service + ": model cache mounted");
-            }
         }
-        Container trainer = rendered.workload("trainer-service").container("trainer-service");
-        String adaptersDir = effectiveEnv(rendered, trainer).get("LORASTREAM_ADAPTERS_DIR");
-        assertTrue(trainer.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals(adaptersDir)
-                && rendered.workload("trainer-service").template().getSpec().getVolumes().stream().anyMatch(v ->
-                        v.getName().equals(m.getName()) && v.getPersistentVolumeClaim() != null)),
-                "adapters on a PersistentVolumeClaim");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"cpu", "gpu"})
+    void everyFolderSettingLiesOnAMountedVolume(String overlay) {
+        RenderedManifests rendered = RenderedManifests.overlay(overlay);
+        for (String service : RepoLayout.SERVICES) {
+            Workload workload = rendered.workload(service);
+            Container container = workload.container(service);
+            assertEquals(Boolean.TRUE, container.getSecurityContext().getReadOnlyRootFilesystem(), service);
+            Map<String, String> env = effectiveEnv(rendered, container);
+            env.forEach((name, value) -> {
+                if (!(name.endsWith("_DIR") || name.endsWith("_PATH")) || !value.startsWith("/")) return;
+                if (name.equals("PYTORCH_LIBRARY_PATH")) return; // inside the image, read only
+                assertTrue(mountFor(container, value) != null,
+                        overlay + ": " + service + " " + name + "=" + value + " is on the read-only root filesystem");
+            });
+        }
+        // the trainer keeps base models and adapters on claims; inference reads the trainer's copy
+        Workload trainer = rendered.workload("trainer-service");
+        Map<String, String> trainerEnv = effectiveEnv(rendered, trainer.container("trainer-service"));
+        assertEquals("lorastream-model-cache", claimAt(trainer, trainerEnv.get("LORASTREAM_TRAINER_HUB_CACHE_DIR")));
+        assertEquals("lorastream-adapters", claimAt(trainer, trainerEnv.get("LORASTREAM_TRAINER_ARTIFACT_DIR")));
+        Workload inference = rendered.workload("inference-service");
+        String modelPath = effectiveEnv(rendered, inference.container("inference-service")).get("LORASTREAM_INFERENCE_MODEL_PATH");
+        assertEquals("lorastream-model-cache", claimAt(inference, modelPath));
+        // the folder the trainer's hub cache writes for its base model: <cache>/<owner>--<name>/<revision>
+        assertEquals(trainerEnv.get("LORASTREAM_TRAINER_HUB_CACHE_DIR") + "/"
+                + trainerEnv.get("LORASTREAM_TRAINER_BASE_MODEL").replace("/", "--") + "/main", modelPath);
+        assertTrue(mountFor(inference.container("inference-service"), modelPath).getReadOnly(), "inference only reads models");
     }
 
     @Test
@@ -399,6 +416,22 @@ class KustomizeOverlaysTest {
             if (var.getValue() != null) env.put(var.getName(), var.getValue());
         }
         return env;
+    }
+
+    /** The mount that holds {@code path} (the longest mount path above it), or null. */
+    static VolumeMount mountFor(Container container, String path) {
+        return container.getVolumeMounts().stream()
+                .filter(m -> path.equals(m.getMountPath()) || path.startsWith(m.getMountPath() + "/"))
+                .max(java.util.Comparator.comparingInt(m -> m.getMountPath().length())).orElse(null);
+    }
+
+    private static String claimAt(Workload workload, String path) {
+        VolumeMount mount = mountFor(workload.template().getSpec().getContainers().get(0), path);
+        assertNotNull(mount, workload.name() + ": nothing mounted at " + path);
+        Volume volume = workload.template().getSpec().getVolumes().stream()
+                .filter(v -> v.getName().equals(mount.getName())).findFirst().orElseThrow();
+        assertNotNull(volume.getPersistentVolumeClaim(), workload.name() + ": " + path + " is not on a claim");
+        return volume.getPersistentVolumeClaim().getClaimName();
     }
 
     static EnvVar env(Container container, String name) {

@@ -38,6 +38,7 @@ class OverlayDifferencesTest {
         assertEquals("2.5.1", env.get("PYTORCH_VERSION"), "libtorch of pytorch-jni 2.5.1-0.33.0");
         assertEquals("cu124", env.get("PYTORCH_FLAVOR"));
         assertEquals("cpu", env.get("RUST_FLAVOR"), "tokenizers stay on CPU (no CUDA tokenizers download)");
+        assertEquals("gpu", env.get("LORASTREAM_TRAINER_DEVICE"), "no silent fallback to CPU training");
 
         // the strategic merge kept the base's env, volumes and probes
         assertTrue(container.getEnv().stream().anyMatch(e -> e.getName().equals("QUARKUS_DATASOURCE_PASSWORD")));
@@ -70,6 +71,7 @@ class OverlayDifferencesTest {
             });
         }
         Container trainer = cpu.workload("trainer-service").container("trainer-service");
+        assertEquals("cpu", KustomizeOverlaysTest.effectiveEnv(cpu, trainer).get("LORASTREAM_TRAINER_DEVICE"));
         // CPU training: whole cores guaranteed, and libtorch told to use as many threads as it has
         Quantity cores = trainer.getResources().getLimits().get("cpu");
         assertEquals(cores, trainer.getResources().getRequests().get("cpu"), "CPU request = limit for the trainer");
