@@ -62,87 +62,122 @@ public final class LlamaModel implements AutoCloseable {
     public static LlamaModel load(Path folder, LoadOptions options) {
         DjlFlags.apply();
         LlamaConfig cfg = LlamaConfig.load(folder.resolve("config.json"));
-        SafetensorsCheckpoint ckpt = SafetensorsCheckpoint.open(folder);
+        Path tokDir = options.tokenizerDir() != null ? options.tokenizerDir() : folder;
+        return build(folder, cfg, SafetensorsCheckpoint.open(folder), options, tokDir);
+    }
+
+    /**
+     * A model of {@code config}'s shape with generated weights (bf16-valued, uniform with std 0.02;
+     * norms 1), quantized layer by layer like a real checkpoint: for 8B-shaped benchmarks without
+     * the 16 GB download. The tokenizer comes from {@link LoadOptions#tokenizerDir()} when set.
+     */
+    public static LlamaModel random(LlamaConfig config, LoadOptions options, long seed) {
+        DjlFlags.apply();
+        return build(null, config, new RandomWeights(config, seed), options, options.tokenizerDir());
+    }
+
+    private static LlamaModel build(Path folder, LlamaConfig cfg, WeightSource source, LoadOptions options, Path tokDir) {
         Device device = options.resolvedDevice();
         DataType type = options.resolvedComputeType();
         long linearFloatBytes = cfg.linearParametersPerLayer() * cfg.numHiddenLayers() * 4;
         boolean cache = options.cacheDequantized() != null ? options.cacheDequantized()
                 : !device.isGpu() && linearFloatBytes <= AUTO_CACHE_LIMIT;
-        Path tokDir = options.tokenizerDir() != null ? options.tokenizerDir() : folder;
-        NDManager manager = NDManager.newBaseManager(device);
+        Loader loader = new Loader(cfg, source, NDManager.newBaseManager(device), type, options.quantize(), cache);
         try {
-            NDArray pairTable = Tensors.fromFloats(manager, Nf4.pairTable(), new Shape(256, 2), DataType.FLOAT32);
-            NDArray embed = Tensors.load(ckpt, "model.embed_tokens.weight", manager, type);
-            checkShape(embed, "model.embed_tokens.weight", cfg.vocabSize(), cfg.hiddenSize());
+            NDArray embed = loader.dense("model.embed_tokens.weight", cfg.vocabSize(), cfg.hiddenSize());
             List<DecoderLayer> layers = new ArrayList<>();
             for (int i = 0; i < cfg.numHiddenLayers(); i++) {
-                layers.add(loadLayer(ckpt, cfg, i, manager, type, options.quantize(), cache, pairTable));
+                layers.add(loader.layer(i));
             }
-            RmsNorm norm = new RmsNorm(Tensors.load(ckpt, "model.norm.weight", manager, type), cfg.rmsNormEps());
-            NDArray head = embed;
-            if (!cfg.tieWordEmbeddings()) {
-                head = Tensors.load(ckpt, "lm_head.weight", manager, type);
-                checkShape(head, "lm_head.weight", cfg.vocabSize(), cfg.hiddenSize());
-            }
-            LlamaTokenizer tok = Files.exists(tokDir.resolve("tokenizer.json")) ? LlamaTokenizer.load(tokDir, cfg) : null;
-            return new LlamaModel(folder, cfg, device, type, manager, embed, layers, norm, head, tok, tokDir,
+            RmsNorm norm = loader.norm("model.norm.weight");
+            NDArray head = cfg.tieWordEmbeddings() ? embed : loader.dense("lm_head.weight", cfg.vocabSize(), cfg.hiddenSize());
+            LlamaTokenizer tok = tokDir != null && Files.exists(tokDir.resolve("tokenizer.json"))
+                    ? LlamaTokenizer.load(tokDir, cfg) : null;
+            return new LlamaModel(folder, cfg, device, type, loader.manager, embed, layers, norm, head, tok, tokDir,
                     options.roundRopeFrequencies());
         } catch (RuntimeException e) {
-            manager.close();
+            loader.manager.close();
             throw e;
         }
     }
 
-    private static DecoderLayer loadLayer(SafetensorsCheckpoint ckpt, LlamaConfig cfg, int i, NDManager m,
-            DataType type, boolean quantize, boolean cache, NDArray pairTable) {
-        String p = "model.layers." + i + ".";
-        Projection[] proj = new Projection[LoraConfig.ALL_TARGETS.size()];
-        for (int k = 0; k < proj.length; k++) {
-            String module = LoraConfig.ALL_TARGETS.get(k);
-            String name = p + (k < 4 ? "self_attn." : "mlp.") + module;
-            proj[k] = new Projection(name, loadWeight(ckpt, cfg, name, module, m, type, quantize, cache, pairTable));
-        }
-        return new DecoderLayer(i,
-                new RmsNorm(Tensors.load(ckpt, p + "input_layernorm.weight", m, type), cfg.rmsNormEps()),
-                new Attention(proj[0], proj[1], proj[2], proj[3], cfg),
-                new RmsNorm(Tensors.load(ckpt, p + "post_attention_layernorm.weight", m, type), cfg.rmsNormEps()),
-                new Mlp(proj[4], proj[5], proj[6]));
-    }
+    /** Reads one layer at a time; projection weights become NF4 as soon as they are read. */
+    private static final class Loader {
+        final LlamaConfig cfg;
+        final WeightSource source;
+        final NDManager manager;
+        final DataType type;
+        final boolean quantize;
+        final boolean cache;
+        final NDArray pairTable;
 
-    private static LinearWeight loadWeight(SafetensorsCheckpoint ckpt, LlamaConfig cfg, String name, String module,
-            NDManager m, DataType type, boolean quantize, boolean cache, NDArray pairTable) {
-        int[] shape = cfg.projectionShape(module);
-        Nf4.Quantized q = null;
-        if (ckpt.contains(name + ".weight" + Nf4Checkpoint.QUANT_STATE_SUFFIX)) {
-            q = Nf4Checkpoint.read(ckpt, name);
-        } else if (quantize) {
-            SafetensorsFile.Entry e = ckpt.entry(name + ".weight");
-            if (!Arrays.equals(e.shape(), new long[] {shape[0], shape[1]})) {
-                throw new IllegalArgumentException(name + ".weight has shape " + Arrays.toString(e.shape())
-                        + ", config says " + Arrays.toString(shape));
+        Loader(LlamaConfig cfg, WeightSource source, NDManager manager, DataType type, boolean quantize, boolean cache) {
+            this.cfg = cfg;
+            this.source = source;
+            this.manager = manager;
+            this.type = type;
+            this.quantize = quantize;
+            this.cache = cache;
+            this.pairTable = Tensors.fromFloats(manager, Nf4.pairTable(), new Shape(256, 2), DataType.FLOAT32);
+        }
+
+        DecoderLayer layer(int i) {
+            String p = "model.layers." + i + ".";
+            Projection[] proj = new Projection[LoraConfig.ALL_TARGETS.size()];
+            for (int k = 0; k < proj.length; k++) {
+                String module = LoraConfig.ALL_TARGETS.get(k);
+                String name = p + (k < 4 ? "self_attn." : "mlp.") + module;
+                proj[k] = new Projection(name, projection(name, cfg.projectionShape(module)));
             }
-            q = Nf4.quantize(ckpt.readFloats(name + ".weight"), shape[0], shape[1], Nf4Checkpoint.torchMean(m),
-                    Nf4.recordedDtype(e.dtype()));
+            return new DecoderLayer(i, norm(p + "input_layernorm.weight"),
+                    new Attention(proj[0], proj[1], proj[2], proj[3], cfg),
+                    norm(p + "post_attention_layernorm.weight"),
+                    new Mlp(proj[4], proj[5], proj[6]));
         }
-        if (q == null) {
-            NDArray w = Tensors.load(ckpt, name + ".weight", m, type);
-            checkShape(w, name + ".weight", shape[0], shape[1]);
-            return new DenseWeight(w);
+
+        RmsNorm norm(String name) {
+            NDArray w = source.load(name, manager, type);
+            if (!w.getShape().equals(new Shape(cfg.hiddenSize()))) {
+                throw new IllegalArgumentException(name + " has shape " + w.getShape() + ", expected (" + cfg.hiddenSize() + ")");
+            }
+            return new RmsNorm(w, cfg.rmsNormEps());
         }
-        if (q.rows() != shape[0] || q.cols() != shape[1]) {
-            throw new IllegalArgumentException(name + " is quantized as [" + q.rows() + ", " + q.cols()
-                    + "], config says " + Arrays.toString(shape));
+
+        NDArray dense(String name, long rows, long cols) {
+            if (!source.contains(name)) {
+                throw new IllegalArgumentException("checkpoint has no tensor " + name);
+            }
+            checkShape(source.shape(name), name, rows, cols);
+            return source.load(name, manager, type);
         }
-        Nf4Weight w = Nf4Weight.create(m, q, pairTable, type);
-        if (cache) {
-            w.cacheDequantized(m);
+
+        LinearWeight projection(String name, int[] shape) {
+            Nf4.Quantized q = source.prequantized(name);
+            if (q == null && quantize) {
+                String w = name + ".weight";
+                checkShape(source.shape(w), w, shape[0], shape[1]);
+                q = Nf4.quantize(source.readFloats(w), shape[0], shape[1], Nf4Checkpoint.torchMean(manager),
+                        Nf4.recordedDtype(source.dtype(w)));
+            }
+            if (q == null) {
+                return new DenseWeight(dense(name + ".weight", shape[0], shape[1]));
+            }
+            if (q.rows() != shape[0] || q.cols() != shape[1]) {
+                throw new IllegalArgumentException(name + " is quantized as [" + q.rows() + ", " + q.cols()
+                        + "], config says " + Arrays.toString(shape));
+            }
+            Nf4Weight w = Nf4Weight.create(manager, q, pairTable, type);
+            if (cache) {
+                w.cacheDequantized(manager);
+            }
+            return w;
         }
-        return w;
     }
 
-    private static void checkShape(NDArray a, String name, long rows, long cols) {
-        if (!a.getShape().equals(new Shape(rows, cols))) {
-            throw new IllegalArgumentException(name + " has shape " + a.getShape() + ", config says (" + rows + ", " + cols + ")");
+    private static void checkShape(long[] actual, String name, long rows, long cols) {
+        if (!Arrays.equals(actual, new long[] {rows, cols})) {
+            throw new IllegalArgumentException(name + " has shape " + Arrays.toString(actual)
+                    + ", config says [" + rows + ", " + cols + "]");
         }
     }
 
@@ -258,6 +293,7 @@ public final class LlamaModel implements AutoCloseable {
         return computeType;
     }
 
+    /** The model folder; null for a generated model. */
     public Path folder() {
         return folder;
     }
@@ -276,6 +312,9 @@ public final class LlamaModel implements AutoCloseable {
     public String baseModelSha256() {
         String s = baseModelSha256;
         if (s == null) {
+            if (folder == null) {
+                throw new IllegalStateException("a generated (random) model has no files to digest");
+            }
             s = Digests.modelSha256(folder);
             baseModelSha256 = s;
         }

@@ -2,6 +2,9 @@ package io.lorastream.llm;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -16,7 +19,7 @@ import java.util.Set;
  * {@code model.safetensors.index.json}. Every tensor is looked up by name through the index (a
  * weight and its quantization companions may sit in different shards).
  */
-public final class SafetensorsCheckpoint {
+public final class SafetensorsCheckpoint implements WeightSource {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path folder;
@@ -62,6 +65,7 @@ public final class SafetensorsCheckpoint {
         return fileOf.keySet();
     }
 
+    @Override
     public boolean contains(String name) {
         return fileOf.containsKey(name);
     }
@@ -78,8 +82,32 @@ public final class SafetensorsCheckpoint {
         return fileFor(name).entry(name);
     }
 
+    @Override
     public float[] readFloats(String name) {
         return fileFor(name).readFloats(name);
+    }
+
+    @Override
+    public long[] shape(String name) {
+        return entry(name).shape().clone();
+    }
+
+    @Override
+    public String dtype(String name) {
+        return entry(name).dtype();
+    }
+
+    @Override
+    public NDArray load(String name, NDManager m, DataType type) {
+        SafetensorsFile file = fileFor(name);
+        SafetensorsFile.Entry e = file.entry(name);
+        return Tensors.chunked(e.shape(), m, type, (from, dst) -> file.readFloats(e, from, dst, 0, dst.length));
+    }
+
+    /** bitsandbytes stores an NF4 layer's weight with a quant-state JSON beside it (nf4-format.md §7.2). */
+    @Override
+    public Nf4.Quantized prequantized(String prefix) {
+        return contains(prefix + ".weight" + Nf4Checkpoint.QUANT_STATE_SUFFIX) ? Nf4Checkpoint.read(this, prefix) : null;
     }
 
     public byte[] readBytes(String name) {

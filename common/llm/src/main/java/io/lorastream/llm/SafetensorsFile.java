@@ -150,9 +150,14 @@ public final class SafetensorsFile {
      * into {@code dst} starting at {@code dstOffset}. BF16 is converted bit-exactly in Java.
      */
     public void readFloats(Entry e, long from, float[] dst, int dstOffset, int count) {
+        readFloats(e, from, dst, dstOffset, count, WINDOW);
+    }
+
+    /** As above with a given window size (tests use small windows to cover the multi-window path). */
+    void readFloats(Entry e, long from, float[] dst, int dstOffset, int count, long window) {
         int size = e.elementSize();
         long done = 0;
-        long perWindow = WINDOW / size;
+        long perWindow = Math.max(1, window / size);
         while (done < count) {
             int n = (int) Math.min(perWindow, count - done);
             ByteBuffer b = map(e, (from + done) * size, (long) n * size);

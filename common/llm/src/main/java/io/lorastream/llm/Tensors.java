@@ -33,29 +33,34 @@ final class Tensors {
         }
     }
 
+    /** Fills {@code dst} with the float32 elements that start at flat index {@code from}. */
+    interface ChunkReader {
+        void read(long from, float[] dst);
+    }
+
     /**
-     * A float checkpoint tensor (F32/F16/BF16) in {@code type} on the manager's device, converted in
-     * chunks of rows so a large embedding never needs a second full copy in the Java heap.
+     * A float tensor in {@code type} on the manager's device, built from chunks of whole rows so a
+     * large embedding never needs a full float32 copy in the Java heap.
      */
-    static NDArray load(SafetensorsCheckpoint ckpt, String name, NDManager m, DataType type) {
-        SafetensorsFile file = ckpt.fileFor(name);
-        SafetensorsFile.Entry e = file.entry(name);
-        Shape shape = new Shape(e.shape());
-        long n = e.numel();
+    static NDArray chunked(long[] shape, NDManager m, DataType type, ChunkReader reader) {
+        long n = 1;
+        for (long d : shape) {
+            n *= d;
+        }
         if (n <= CHUNK) {
             float[] data = new float[(int) n];
-            file.readFloats(e, 0, data, 0, data.length);
-            return fromFloats(m, data, shape, type);
+            reader.read(0, data);
+            return fromFloats(m, data, new Shape(shape), type);
         }
-        long rows = e.shape()[0];
+        long rows = shape[0];
         long rowSize = n / rows;
         long rowsPerChunk = Math.max(1, CHUNK / rowSize);
-        NDArray out = m.zeros(shape, type);
+        NDArray out = m.zeros(new Shape(shape), type);
         for (long r0 = 0; r0 < rows; r0 += rowsPerChunk) {
             long r1 = Math.min(rows, r0 + rowsPerChunk);
             float[] data = new float[(int) ((r1 - r0) * rowSize)];
-            file.readFloats(e, r0 * rowSize, data, 0, data.length);
-            long[] chunkShape = e.shape().clone();
+            reader.read(r0 * rowSize, data);
+            long[] chunkShape = shape.clone();
             chunkShape[0] = r1 - r0;
             try (NDArray chunk = fromFloats(m, data, new Shape(chunkShape), type)) {
                 out.set(new NDIndex("{}:{}", r0, r1), chunk);
