@@ -1,9 +1,13 @@
 package io.lorastream.ingest.service;
 
+import java.time.Duration;
+import java.util.function.Consumer;
+
 /**
- * Live progress of one ingest, written by the thread doing the work and read by whoever reports it
- * (logs, database, benchmark). Percent: reading counts for the first half (by bytes, when the sizes are
- * known), publishing for the second (by records); rates are averages over the current phase.
+ * Live progress of one ingest, written by the thread doing the work. Percent: reading counts for the
+ * first half (by bytes, when the sizes are known), publishing for the second (by records); rates are
+ * averages over the current phase. A listener, when given, hears a snapshot at each phase change and at
+ * most once per interval in between, on the working thread itself: no second writer, no races.
  */
 public final class IngestProgress {
 
@@ -20,6 +24,19 @@ public final class IngestProgress {
     private volatile long rowsRead;
     private volatile long recordsTotal;
     private volatile long recordsPublished;
+    private final long intervalNanos;
+    private final Consumer<Snapshot> listener;
+    private long nextReport;
+
+    /** Progress nobody listens to (tests, the benchmark reads snapshots itself). */
+    public IngestProgress() {
+        this(Duration.ofDays(1), s -> {});
+    }
+
+    public IngestProgress(Duration interval, Consumer<Snapshot> listener) {
+        this.intervalNanos = interval.toNanos();
+        this.listener = listener;
+    }
 
     public void startReading(long totalBytes) {
         bytesTotal = totalBytes;
@@ -30,6 +47,7 @@ public final class IngestProgress {
     public void rowRead(long bytesSoFar) {
         rowsRead++;
         bytesRead = bytesSoFar;
+        tick();
     }
 
     public void startPublishing(long total) {
@@ -40,6 +58,7 @@ public final class IngestProgress {
 
     public void published(long count) {
         recordsPublished = count;
+        tick();
     }
 
     public void sealing() {
@@ -81,5 +100,15 @@ public final class IngestProgress {
     private void enter(Phase next) {
         phaseStartNanos = System.nanoTime();
         phase = next;
+        nextReport = phaseStartNanos + intervalNanos;
+        listener.accept(snapshot());
+    }
+
+    private void tick() {
+        long now = System.nanoTime();
+        if (now - nextReport >= 0) {
+            nextReport = now + intervalNanos;
+            listener.accept(snapshot());
+        }
     }
 }
