@@ -1,5 +1,6 @@
 package io.lorastream.llm;
 
+import io.lorastream.contracts.HyperParameters;
 import io.lorastream.contracts.PromptRecord;
 import java.util.Arrays;
 
@@ -24,6 +25,15 @@ public record Example(int[] tokens, int promptLength) {
     /** A training/evaluation example from a prompt record: the completion is the record's output. */
     public static Example forTraining(LlamaTokenizer tok, PromptRecord record, int maxSeq) {
         return of(tok.bosId(), tok.encode(record.prompt()), tok.encode(record.output()), tok.eosId(), maxSeq);
+    }
+
+    /**
+     * The sequence limit of a run: the requested max seq capped at the model's
+     * {@code max_position_embeddings} (decisions.md). Rejecting an explicit request above the model's
+     * limit is the trainer service's check, since only it knows whether the value was explicit.
+     */
+    public static int maxSeqLength(HyperParameters hp, LlamaModel model) {
+        return Math.min(hp.maxSeqLength(), model.maxSeqLength());
     }
 
     /**

@@ -26,7 +26,7 @@ class FineTuneStories260KTest {
         DjlFlags.apply();
         HyperParameters hp = HyperParameters.defaults().with(Map.of("maxSteps", 30));
         try (LlamaModel model = LlamaModel.load(SharedAssets.stories260K(), LoadOptions.defaults().withDevice(Device.cpu()))) {
-            int maxSeq = Math.min(hp.maxSeqLength(), model.maxSeqLength());
+            int maxSeq = Example.maxSeqLength(hp, model); // 2048 capped at stories260K's 512
             List<Example> train = examples(model, TweetEvalSample.first(Split.TRAIN, 200), maxSeq);
             List<PromptRecord> valRecords = TweetEvalSample.first(Split.VALIDATION, 60);
             List<Example> val = examples(model, valRecords, maxSeq);

@@ -135,6 +135,22 @@ class LoraTrainerTest {
     }
 
     @Test
+    void activationCheckpointingReplaysTheSameDropoutMasks() {
+        HyperParameters hp = hp(2, 2, 2, 0.1, LossOn.COMPLETION);
+        float[][] adapters = new float[2][];
+        double[] losses = new double[2];
+        for (int run = 0; run < 2; run++) {
+            try (LoraAdapter adapter = freshAdapter(hp);
+                    LoraTrainer t = new LoraTrainer(model, adapter, hp, train).withActivationCheckpointing(run == 1)) {
+                losses[run] = t.train().get(1).loss();
+                adapters[run] = LoraTrainingGoldenTest.flatten(adapter);
+            }
+        }
+        assertEquals(losses[0], losses[1], 1e-6);
+        assertArrayEquals(adapters[0], adapters[1], 1e-6f);
+    }
+
+    @Test
     void resumeRefusesOtherDataOrSettings(@TempDir Path dir) {
         HyperParameters hp = hp(2, 1, 4, 0, LossOn.COMPLETION);
         try (LoraAdapter adapter = LoraAdapter.init(model, LoraConfig.from(hp), hp.seed());
