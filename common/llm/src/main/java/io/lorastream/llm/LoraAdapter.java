@@ -224,6 +224,19 @@ public final class LoraAdapter implements AutoCloseable {
         return manager;
     }
 
+    /**
+     * A copy with every array in {@code type}, in its own manager: the compute-type working weights of
+     * mixed-precision training (float16 leaves that receive gradients while the float32 masters stay
+     * here), since DJL's toType cannot carry a gradient from a float16 forward back to float32.
+     */
+    LoraAdapter castCopy(DataType type) {
+        NDManager m = NDManager.newBaseManager(manager.getDevice());
+        Map<String, LoraWeights> w = new LinkedHashMap<>();
+        weights.forEach((path, pair) -> w.put(path, new LoraWeights(
+                Tensors.own(pair.loraA().toType(type, true), m), Tensors.own(pair.loraB().toType(type, true), m))));
+        return new LoraAdapter(config, m, w);
+    }
+
     @Override
     public void close() {
         manager.close();
