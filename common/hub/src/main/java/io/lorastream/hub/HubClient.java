@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.lorastream.contracts.ContractJson;
 import io.lorastream.contracts.Digests;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -16,7 +14,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
@@ -26,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -220,8 +218,11 @@ public final class HubClient {
         List<Map<String, Object>> entries = new ArrayList<>();
         for (UploadFile f : files) {
             try {
-                entries.add(Map.of("path", f.pathInRepo(), "size", f.size(),
-                        "sample", Base64.getEncoder().encodeToString(f.sample())));
+                Map<String, Object> entry = new LinkedHashMap<>();
+                entry.put("path", f.pathInRepo());
+                entry.put("sample", Base64.getEncoder().encodeToString(f.sample()));
+                entry.put("size", f.size());
+                entries.add(entry);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + f, e);
             }
@@ -453,8 +454,33 @@ public final class HubClient {
         long have = size(part);
         Map<String, String> range = have > 0 ? Map.of("Range", "bytes=" + have + "-") : Map.of();
         HubHttp.Call call = new HubHttp.Call("GET", uri, Map.of("Accept-Encoding", "identity"), null, true);
-        HubHttp.Exchange<InputStream> ex = http.exchange(call, HttpResponse.BodyHandlers.ofInputStream(), range);
-        HttpResponse<InputStream> response = ex.response();
+        AtomicReference<FileSink> sink = new AtomicReference<>();
+        long started = System.nanoTime();
+        // Only the content of a 200, or of a 206 starting where the partial file ends, goes into the file.
+        HttpResponse.BodyHandler<Object> handler = info -> {
+            int st = info.statusCode();
+            boolean rangeOk = st == 206 && rangeStart(info.headers()) == have;
+            if (st == 200 || rangeOk) {
+                try {
+                    FileSink s = new FileSink(part, rangeOk);
+                    sink.set(s);
+                    return HttpResponse.BodySubscribers.mapping(s, n -> (Object) n);
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot write " + part, e);
+                }
+            }
+            return HttpResponse.BodySubscribers.mapping(HttpResponse.BodySubscribers.ofByteArray(), b -> (Object) b);
+        };
+        HubHttp.Exchange<Object> ex;
+        try {
+            ex = http.exchange(call, handler, range, () -> sink.get() == null ? started : sink.get().lastActivity());
+        } catch (IOException | RuntimeException e) {
+            if (sink.get() != null) {
+                sink.get().abort(); // no late bytes of this exchange may land in the file the next attempt resumes
+            }
+            throw e;
+        }
+        HttpResponse<Object> response = ex.response();
         int status = response.statusCode();
         Fetched f = new Fetched();
         HttpHeaders hub = ex.hubHeaders();
@@ -465,44 +491,41 @@ public final class HubClient {
                 : etag != null && SHA256.matcher(etag).matches() ? etag : null;
         f.gitSha1 = linked == null && etag != null && SHA1.matcher(etag).matches() ? etag : null;
         f.expectedSize = hub.firstValueAsLong("X-Linked-Size").orElse(-1);
-        try (InputStream body = response.body()) {
-            if (status == 416 && have > 0) {
-                // nothing after byte `have`: the partial file is complete, verify it
-                String cr = response.headers().firstValue("Content-Range").orElse("");
-                if (f.expectedSize < 0 && cr.matches("bytes \\*/\\d+")) {
-                    f.expectedSize = Long.parseLong(cr.substring("bytes */".length()));
-                }
-                f.resumedFrom = have;
-                return f;
+        String contentRange = response.headers().firstValue("Content-Range").orElse("");
+        if (status == 416 && have > 0) {
+            // nothing after byte `have`: the partial file is complete, verify it
+            if (f.expectedSize < 0 && contentRange.matches("bytes \\*/\\d+")) {
+                f.expectedSize = Long.parseLong(contentRange.substring("bytes */".length()));
             }
-            if (status != 200 && status != 206) {
-                HubHttp.Reply reply = new HubHttp.Reply(status, response.headers(), body.readNBytes(4096), response.uri());
-                if (HubHttp.retryable(status)) {
-                    throw new ServerStatus(reply);
-                }
-                throw http.error(what, reply);
-            }
-            boolean append = false;
-            if (status == 206) {
-                Matcher m = CONTENT_RANGE.matcher(response.headers().firstValue("Content-Range").orElse(""));
-                if (!m.matches() || Long.parseLong(m.group(1)) != have) {
-                    delete(part); // not the range we asked for: start over on the next attempt
-                    throw new IOException("the server answered another range than bytes=" + have + "-");
-                }
-                append = true;
-                if (f.expectedSize < 0 && !m.group(3).equals("*")) {
-                    f.expectedSize = Long.parseLong(m.group(3));
-                }
-            } else if (f.expectedSize < 0) {
-                f.expectedSize = response.headers().firstValueAsLong("Content-Length").orElse(-1);
-            }
-            f.resumedFrom = append ? have : 0;
-            try (OutputStream out = Files.newOutputStream(part, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    append ? StandardOpenOption.APPEND : StandardOpenOption.TRUNCATE_EXISTING)) {
-                body.transferTo(out); // bytes reach the .part file as they arrive, so a drop keeps them
-            }
+            f.resumedFrom = have;
+            return f;
         }
+        if (status != 200 && status != 206) {
+            byte[] body = response.body() instanceof byte[] b ? b : new byte[0];
+            HubHttp.Reply reply = new HubHttp.Reply(status, response.headers(), body, response.uri());
+            if (HubHttp.retryable(status)) {
+                throw new ServerStatus(reply);
+            }
+            throw http.error(what, reply);
+        }
+        if (sink.get() == null) {
+            delete(part); // a 206 for another range than asked: start over on the next attempt
+            throw new IOException("the server answered another range than bytes=" + have + "-");
+        }
+        Matcher m = CONTENT_RANGE.matcher(contentRange);
+        if (status == 206 && f.expectedSize < 0 && m.matches() && !m.group(3).equals("*")) {
+            f.expectedSize = Long.parseLong(m.group(3));
+        } else if (status == 200 && f.expectedSize < 0) {
+            f.expectedSize = response.headers().firstValueAsLong("Content-Length").orElse(-1);
+        }
+        f.resumedFrom = status == 206 ? have : 0;
         return f;
+    }
+
+    /** The first byte of a {@code Content-Range: bytes a-b/n} answer, -1 when absent or malformed. */
+    private static long rangeStart(HttpHeaders headers) {
+        Matcher m = CONTENT_RANGE.matcher(headers.firstValue("Content-Range").orElse(""));
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 
     /** Null when the file is good; else what is wrong with it. Fills in the digest and what it was checked against. */

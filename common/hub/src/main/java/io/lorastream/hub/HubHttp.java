@@ -11,12 +11,18 @@ import java.net.http.HttpClient;
 import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
 
@@ -164,12 +170,23 @@ final class HubHttp {
 
     <T> Exchange<T> exchange(Call call, HttpResponse.BodyHandler<T> handler, Map<String, String> extraHeaders)
             throws IOException {
+        return exchange(call, handler, extraHeaders, null);
+    }
+
+    /**
+     * Sends {@code call}, following redirects for GET and HEAD. Without {@code lastActivity} the whole exchange
+     * must finish within the request timeout (API calls) or {@link #TRANSFER_TIMEOUT} (uploads); with it, a
+     * download is abandoned only when no byte arrived for a request timeout, however long it runs.
+     */
+    <T> Exchange<T> exchange(Call call, HttpResponse.BodyHandler<T> handler, Map<String, String> extraHeaders,
+            LongSupplier lastActivity) throws IOException {
         URI uri = call.uri();
         HttpHeaders hubHeaders = null;
         for (int hop = 0; ; hop++) {
-            HttpRequest.Builder b = HttpRequest.newBuilder(uri)
-                    .timeout(call.transfer() ? TRANSFER_TIMEOUT : config.requestTimeout())
-                    .header("User-Agent", "lorastream-hub/1");
+            HttpRequest.Builder b = HttpRequest.newBuilder(uri).header("User-Agent", "lorastream-hub/1");
+            if (lastActivity == null) {
+                b.timeout(call.transfer() ? TRANSFER_TIMEOUT : config.requestTimeout()); // until the answer's headers
+            }
             call.headers().forEach(b::header);
             extraHeaders.forEach(b::header);
             if (isHub(uri) && config.token().isPresent()) {
@@ -177,13 +194,8 @@ final class HubHttp {
             }
             HttpRequest.BodyPublisher body = call.body() == null ? HttpRequest.BodyPublishers.noBody() : call.body().get();
             b.method(call.method(), body);
-            HttpResponse<T> response;
-            try {
-                response = client.send(b.build(), handler);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new InterruptedIOException("interrupted");
-            }
+            HttpResponse<T> response = await(client.sendAsync(b.build(), handler),
+                    call.transfer() && lastActivity == null ? TRANSFER_TIMEOUT : config.requestTimeout(), lastActivity);
             int status = response.statusCode();
             if (isHub(uri)) {
                 hubHeaders = response.headers(); // the last Hub hop is the one that points at storage
@@ -199,17 +211,45 @@ final class HubHttp {
             if (hop >= MAX_REDIRECTS) {
                 throw new IOException("more than " + MAX_REDIRECTS + " redirects from " + loggable(call.uri()));
             }
-            discard(response);
             uri = uri.resolve(location.get());
         }
     }
 
-    private static void discard(HttpResponse<?> response) {
-        if (response.body() instanceof java.io.InputStream in) {
+    /**
+     * Waits for a response, body included. The JDK client has no read timeout, so a server that stops sending
+     * would block a synchronous send forever: cancel the exchange when {@code limit} passed in total, or, with
+     * {@code lastActivity}, since the last byte arrived.
+     */
+    private static <T> HttpResponse<T> await(CompletableFuture<HttpResponse<T>> pending, Duration limit,
+            LongSupplier lastActivity) throws IOException {
+        long start = System.nanoTime();
+        long poll = Math.max(10, Math.min(1000, limit.toMillis() / 4));
+        while (true) {
             try {
-                in.close();
-            } catch (IOException ignored) {
-                // the body of a redirect: nothing to keep
+                return pending.get(poll, TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                long since = lastActivity == null ? start : Math.max(start, lastActivity.getAsLong());
+                if (System.nanoTime() - since > limit.toNanos()) {
+                    pending.cancel(true);
+                    throw new HttpTimeoutException(lastActivity == null ? "no complete answer within " + limit.toMillis()
+                            + " ms" : "no data for " + limit.toMillis() + " ms");
+                }
+            } catch (InterruptedException e) {
+                pending.cancel(true);
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("interrupted");
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (cause instanceof IOException io) {
+                    throw io;
+                }
+                if (cause instanceof java.io.UncheckedIOException io) {
+                    throw io.getCause();
+                }
+                if (cause instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IOException(cause);
             }
         }
     }
