@@ -42,6 +42,8 @@ import java.util.stream.Stream;
  *       torch's RNG (LoRA dropout) is reseeded from (seed, step, micro-batch, layer) before every
  *       layer, so on CPU a run is bit-reproducible and {@link #saveState}/{@link #resume} continue it
  *       bit-identically.
+ *   <li>Float16 compute (CUDA): float16 working copies of the LoRA weights take the gradients, a dynamic
+ *       loss scale keeps them from underflowing, float32 masters are updated ({@link MixedPrecision}).
  *   <li>Activation checkpointing (option): forward keeps only each layer's input; backward recomputes
  *       the layers in reverse with gradients on and back-propagates the upstream gradient through each
  *       (decisions.md "GPU and memory"). Same numbers, far less activation memory for long sequences.
@@ -64,6 +66,8 @@ public final class LoraTrainer implements AutoCloseable {
     private final AdamW optimizer;
     /** PEFT tensor name to master weight: what the optimizer updates. */
     private final Map<String, NDArray> parameters;
+    /** Float16 working weights and loss scaling when the model computes in float16; null in float32. */
+    private final MixedPrecision mixed;
     private boolean activationCheckpointing;
     private TrainingProgress progress = r -> { };
     /** Test hook: sees the accumulated (unclipped) gradients of each step, by PEFT name. */
@@ -116,8 +120,13 @@ public final class LoraTrainer implements AutoCloseable {
         this.root = NDManager.newBaseManager(model.device());
         this.optimizer = AdamW.from(hp, root);
         this.parameters = new LinkedHashMap<>(adapter.peftTensors());
-        for (NDArray p : parameters.values()) {
-            p.setRequiresGradient(true); // torch requires_grad_: gradients accumulate in .grad
+        if (model.computeType() == DataType.FLOAT32) {
+            this.mixed = null;
+            for (NDArray p : parameters.values()) {
+                p.setRequiresGradient(true); // torch requires_grad_: gradients accumulate in .grad
+            }
+        } else {
+            this.mixed = new MixedPrecision(adapter, model.computeType(), MixedPrecision.INITIAL_SCALE, 0);
         }
         zeroGradients();
     }
@@ -178,7 +187,7 @@ public final class LoraTrainer implements AutoCloseable {
         try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
             for (int k = 0; k < micro.size(); k++) {
                 try (NDManager scope = root.newSubManager()) { // every activation of the micro-batch dies here
-                    lossSum += backward(scope, micro.get(k), labelTokens, stepIndex, k);
+                    lossSum += backward(scope, micro.get(k), labelTokens / lossScale(), stepIndex, k);
                 }
             }
         }
@@ -188,7 +197,11 @@ public final class LoraTrainer implements AutoCloseable {
         boolean skipped;
         try (NoGradScope noGrad = NoGradScope.enter(); NDScope scope = new NDScope()) {
             Map<String, NDArray> grads = new LinkedHashMap<>();
-            parameters.forEach((name, p) -> grads.put(name, p.getGradient()));
+            if (mixed == null) {
+                parameters.forEach((name, p) -> grads.put(name, p.getGradient()));
+            } else {
+                grads.putAll(mixed.unscaledGradients());
+            }
             gradientInspector.accept(grads);
             NDArray norm = totalNorm(grads.values());
             gradNorm = norm.getFloat();
@@ -202,6 +215,12 @@ public final class LoraTrainer implements AutoCloseable {
                     }
                 }
                 optimizer.step(parameters, grads, lr);
+                if (mixed != null) {
+                    mixed.copyFrom(parameters);
+                }
+            }
+            if (mixed != null) {
+                mixed.update(!skipped);
             }
         }
         zeroGradients();
@@ -221,17 +240,27 @@ public final class LoraTrainer implements AutoCloseable {
         return results;
     }
 
+    private double lossScale() {
+        return mixed == null ? 1 : mixed.scale();
+    }
+
+    /** The adapter the forward runs with: the masters in float32, their float16 copies otherwise. */
+    private LoraAdapter trainee() {
+        return mixed == null ? adapter : mixed.working();
+    }
+
     /**
-     * Forward and backward of one micro-batch, gradients scaled by {@code 1 / stepLabelTokens};
-     * returns the micro-batch's summed token loss.
+     * Forward and backward of one micro-batch, gradients scaled by {@code 1 / lossDivisor} (the step's
+     * label tokens over the loss scale); returns the micro-batch's summed token loss.
      */
-    private double backward(NDManager scope, TrainBatch batch, int stepLabelTokens, int stepIndex, int microIndex) {
+    private double backward(NDManager scope, TrainBatch batch, double lossDivisor, int stepIndex, int microIndex) {
+        LoraAdapter adapter = trainee();
         NDArray ids = scope.create(batch.inputIds(), new Shape(batch.batchSize(), batch.seqLength()))
                 .toDevice(model.device(), false);
         NDArray mask = scope.create(batch.attentionMask(), new Shape(batch.batchSize(), batch.seqLength()))
                 .toDevice(model.device(), false);
         TokenLoss.Targets targets = TokenLoss.of(batch);
-        NDArray divisor = Tensors.scalar(scope, stepLabelTokens, DataType.FLOAT32);
+        NDArray divisor = Tensors.scalar(scope, (float) lossDivisor, DataType.FLOAT32);
         ForwardPass pass = model.newPass(ids, mask, true);
         if (!activationCheckpointing) {
             NDArray h = model.embed(ids);
@@ -289,6 +318,10 @@ public final class LoraTrainer implements AutoCloseable {
     }
 
     private void zeroGradients() {
+        if (mixed != null) {
+            mixed.zeroGradients();
+            return;
+        }
         for (NDArray p : parameters.values()) {
             JniUtils.zeroGrad((PtNDArray) p);
         }
@@ -339,8 +372,9 @@ public final class LoraTrainer implements AutoCloseable {
             Files.createDirectories(partial);
             adapter.savePeft(partial.resolve(ADAPTER_DIR), model.folder().toString());
             optimizer.save(partial.resolve(OPTIMIZER_FILE));
-            new TrainerState(TrainerState.FORMAT_VERSION, completedSteps, optimizer.steps(), epoch, nextMicroBatch, hp,
-                    train.size(), trainSha256, adapterFingerprint(adapter)).write(partial);
+            new TrainerState(TrainerState.FORMAT_VERSION, completedSteps, optimizer.steps(), epoch, nextMicroBatch,
+                    lossScale(), mixed == null ? 0 : mixed.cleanSteps(), hp, train.size(), trainSha256,
+                    adapterFingerprint(adapter)).write(partial);
             deleteRecursively(old);
             if (Files.exists(target)) {
                 Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
@@ -387,6 +421,10 @@ public final class LoraTrainer implements AutoCloseable {
             trainer.epoch = state.epoch();
             trainer.nextMicroBatch = state.nextMicroBatch();
             trainer.plan = Batching.epochPlan(trainer.train, hp.microBatchSize(), hp.seed(), state.epoch());
+            if (trainer.mixed != null) {
+                trainer.mixed.restore(state.lossScale() > 0 ? state.lossScale() : MixedPrecision.INITIAL_SCALE,
+                        state.lossScaleCleanSteps());
+            }
             return trainer;
         } catch (IOException | RuntimeException e) {
             if (trainer != null) {
@@ -439,11 +477,15 @@ public final class LoraTrainer implements AutoCloseable {
     /** Detaches gradients from the adapter (it can serve inference afterwards) and frees the optimizer state. */
     @Override
     public void close() {
-        try (NoGradScope noGrad = NoGradScope.enter()) {
-            for (NDArray p : parameters.values()) {
-                JniUtils.zeroGrad((PtNDArray) p);
-                p.setRequiresGradient(false);
+        if (mixed == null) {
+            try (NoGradScope noGrad = NoGradScope.enter()) {
+                for (NDArray p : parameters.values()) {
+                    JniUtils.zeroGrad((PtNDArray) p);
+                    p.setRequiresGradient(false);
+                }
             }
+        } else {
+            mixed.close();
         }
         optimizer.close();
         root.close();

@@ -19,6 +19,8 @@ import java.nio.file.Path;
  * micro-batch from {@code (seed, step, micro-batch, layer)}, so the random stream is a function of
  * the position.
  *
+ * @param lossScale           float16 training's dynamic loss scale (1 in float32)
+ * @param lossScaleCleanSteps clean steps since the scale last changed
  * @param trainSha256    SHA-256 over the training examples' tokens and prompt lengths, in order
  * @param adapterSha256  SHA-256 over the adapter's float32 values (PEFT order) at the save
  */
@@ -28,6 +30,8 @@ public record TrainerState(
         int optimizerUpdates,
         int epoch,
         int nextMicroBatch,
+        double lossScale,
+        int lossScaleCleanSteps,
         HyperParameters hyperParameters,
         int trainExamples,
         String trainSha256,
