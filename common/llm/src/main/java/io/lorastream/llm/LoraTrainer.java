@@ -273,7 +273,8 @@ public final class LoraTrainer implements AutoCloseable {
             backward(lossSum.div(divisor), null);
             return lossSum.getFloat();
         }
-        // activation checkpointing: keep layer inputs only, without a graph
+        // activation checkpointing: keep each layer's input only; each layer runs in its own sub-manager
+        // so its intermediates are freed when it is done (DJL handles would otherwise keep them alive)
         List<NDArray> inputs = new ArrayList<>(model.numLayers());
         NDArray h;
         try (NoGradScope noGrad = NoGradScope.enter()) {
@@ -281,7 +282,7 @@ public final class LoraTrainer implements AutoCloseable {
             for (int i = 0; i < model.numLayers(); i++) {
                 inputs.add(h);
                 reseed(stepIndex, microIndex, i);
-                h = model.layer(i).forward(h, pass, adapter);
+                h = runLayerIn(scope, i, h, pass, adapter, null);
             }
         }
         h.setRequiresGradient(true);
@@ -294,12 +295,36 @@ public final class LoraTrainer implements AutoCloseable {
             if (i > 0) {
                 x.setRequiresGradient(true); // layer 0's input is the frozen embedding: no gradient needed
             }
-            reseed(stepIndex, microIndex, i); // same dropout masks as in the forward
-            NDArray out = model.layer(i).forward(x, pass, adapter);
-            backward(out, upstream);
-            upstream = i > 0 ? x.getGradient() : null;
+            reseed(stepIndex, microIndex, i); // the same dropout masks as in the forward
+            NDArray next = runLayerIn(scope, i, x, pass, adapter, upstream);
+            upstream.close();
+            x.close();
+            upstream = next;
         }
         return lossSum.getFloat();
+    }
+
+    /**
+     * Runs layer {@code i} on {@code x} inside a sub-manager of {@code scope}. Without {@code upstream}
+     * it returns the layer's output; with it, it back-propagates {@code upstream} through the layer
+     * (LoRA gradients accumulate) and returns the gradient of {@code x} (null if x needs none). Either
+     * result is moved to {@code scope}; everything else the layer made is freed.
+     */
+    private NDArray runLayerIn(NDManager scope, int i, NDArray x, ForwardPass pass, LoraAdapter adapter,
+            NDArray upstream) {
+        try (NDManager layerScope = scope.newSubManager()) {
+            x.tempAttach(layerScope); // results of ops on x land in layerScope; x itself goes back to scope
+            NDArray out = model.layer(i).forward(x, pass, adapter);
+            NDArray result = out;
+            if (upstream != null) {
+                backward(out, upstream);
+                result = x.hasGradient() ? x.getGradient() : null;
+            }
+            if (result != null) {
+                result.attach(scope);
+            }
+            return result;
+        }
     }
 
     /** torch.autograd.backward(target, grad): grad null means ones (a scalar loss). */
