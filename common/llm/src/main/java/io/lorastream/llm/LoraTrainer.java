@@ -190,6 +190,9 @@ public final class LoraTrainer implements AutoCloseable {
                     lossSum += backward(scope, micro.get(k), labelTokens / lossScale(), stepIndex, k);
                 }
             }
+        } catch (RuntimeException e) {
+            zeroGradients(); // no half-accumulated gradient leaks into a later step; resume from a saved state
+            throw e;
         }
         double loss = lossSum / labelTokens;
 
