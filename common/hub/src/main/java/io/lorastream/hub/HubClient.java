@@ -187,8 +187,9 @@ public final class HubClient {
                 continue;
             }
             if (reply.ok()) {
-                String oid = reply.json(what).path("commitOid").asText("");
-                String url = reply.json(what).path("commitUrl").asText(null);
+                JsonNode answer = reply.json(what);
+                String oid = answer.path("commitOid").asText("");
+                String url = answer.path("commitUrl").asText(null);
                 if (!SHA1.matcher(oid).matches()) {
                     throw new HubException(HubException.Kind.NOT_CONFIRMED, what + ": the Hub answered HTTP "
                             + reply.status() + " without a commit oid; not reported as published");

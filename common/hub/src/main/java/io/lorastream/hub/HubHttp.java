@@ -290,7 +290,10 @@ final class HubHttp {
                 + (hubMessage.isEmpty() ? "" : ": " + hubMessage);
         HubException.Kind kind;
         String hint;
-        if (code.equals("RepoNotFound") || status == 404) {
+        if (reply.uri() != null && !isHub(reply.uri())) {
+            kind = retryable(status) ? HubException.Kind.SERVER : HubException.Kind.REJECTED;
+            hint = "the storage the Hub pointed to refused the transfer";
+        } else if (code.equals("RepoNotFound") || status == 404) {
             kind = HubException.Kind.NOT_FOUND;
             hint = switch (code) {
                 case "RevisionNotFound" -> "the revision does not exist";

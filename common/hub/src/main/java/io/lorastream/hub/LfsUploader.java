@@ -37,7 +37,7 @@ final class LfsUploader {
             byOid.putIfAbsent(f.sha256(), f); // two paths with the same content are one object
         }
         List<Map<String, Object>> objects = new ArrayList<>();
-        byOid.forEach((oid, f) -> objects.add(Map.of("oid", oid, "size", f.size())));
+        byOid.forEach((oid, f) -> objects.add(ordered("oid", oid, "size", f.size())));
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("operation", "upload");
         payload.put("transfers", List.of("basic", "multipart"));
@@ -126,10 +126,10 @@ final class LfsUploader {
             if (etag.isEmpty()) {
                 throw new HubException(HubException.Kind.REJECTED, what + ": storage returned no ETag");
             }
-            done.add(Map.of("partNumber", part.getKey(), "etag", etag));
+            done.add(ordered("partNumber", part.getKey(), "etag", etag));
             index++;
         }
-        byte[] json = io.lorastream.contracts.ContractJson.write(Map.of("oid", file.sha256(), "parts", done));
+        byte[] json = io.lorastream.contracts.ContractJson.write(ordered("oid", file.sha256(), "parts", done));
         HubHttp.Call complete = new HubHttp.Call("POST", URI.create(upload.path("href").asText()),
                 Map.of("Content-Type", LFS_JSON, "Accept", LFS_JSON), () -> HttpRequest.BodyPublishers.ofByteArray(json),
                 false);
@@ -140,10 +140,18 @@ final class LfsUploader {
         Map<String, String> headers = new LinkedHashMap<>(headers(verify.path("header")));
         headers.put("Content-Type", LFS_JSON);
         headers.put("Accept", LFS_JSON);
-        byte[] json = io.lorastream.contracts.ContractJson.write(Map.of("oid", file.sha256(), "size", file.size()));
+        byte[] json = io.lorastream.contracts.ContractJson.write(ordered("oid", file.sha256(), "size", file.size()));
         HubHttp.Call call = new HubHttp.Call("POST", URI.create(verify.path("href").asText()), headers,
                 () -> HttpRequest.BodyPublishers.ofByteArray(json), false);
         http.expectOk("LFS verify of " + file.pathInRepo(), call);
+    }
+
+    /** A two-entry JSON object with its keys in this order (requests are compared byte for byte in tests). */
+    private static Map<String, Object> ordered(String k1, Object v1, String k2, Object v2) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put(k1, v1);
+        m.put(k2, v2);
+        return m;
     }
 
     private static Map<String, String> headers(JsonNode header) {

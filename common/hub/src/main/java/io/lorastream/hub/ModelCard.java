@@ -41,6 +41,20 @@ public final class ModelCard {
                 || d.baseModelId().toLowerCase(Locale.ROOT).contains("llama-3");
     }
 
+    /**
+     * What the card's data may be missing to meet the base model's license, for the publisher to log or refuse.
+     * The Llama 3.1 license asks that a model trained from Llama 3.1 and distributed has a name that begins
+     * with "Llama".
+     */
+    public static List<String> licenseProblems(ModelCardData d) {
+        List<String> problems = new java.util.ArrayList<>();
+        if (llamaBase(d) && !d.repo().name().toLowerCase(Locale.ROOT).startsWith("llama")) {
+            problems.add("the Llama 3.1 Community License asks that the name of a model fine-tuned from Llama 3.1 "
+                    + "begin with \"Llama\"; repository name is '" + d.repo().name() + "'");
+        }
+        return problems;
+    }
+
     public static String render(ModelCardData d) {
         StringBuilder sb = new StringBuilder();
         frontMatter(sb, d);
@@ -191,7 +205,7 @@ public final class ModelCard {
         row(sb, "Loss on", h.lossOn().wireName() + (h.lossOn() == HyperParameters.LossOn.COMPLETION
                 ? " (label + eos tokens)" : " (every token, as the reference run)"));
         row(sb, "Evaluation every", h.evalEverySteps() + " steps");
-        row(sb, "Quantization", "base weights in 4-bit NF4 (double quantization), LoRA weights in float32");
+        row(sb, "Quantization", "base model weights in 4-bit NF4 (QLoRA); only the LoRA weights are trained");
         sb.append('\n');
     }
 

@@ -135,6 +135,15 @@ class ModelCardTest {
     }
 
     @Test
+    void licenseProblemsNameTheLlamaNamingRule() {
+        assertEquals(List.of(), ModelCard.licenseProblems(referenceRun()), "llama31-tweet-sentiment begins with llama");
+        List<String> p = ModelCard.licenseProblems(ModelCardData.of(new RepoId("alice", "tweet-sentiment"), LLAMA));
+        assertEquals(1, p.size());
+        assertTrue(p.get(0).contains("begin with \"Llama\""), p.get(0));
+        assertEquals(List.of(), ModelCard.licenseProblems(ModelCardData.of(new RepoId("alice", "x"), "stories260K-hf")));
+    }
+
+    @Test
     void rejectsAConfusionMatrixOfTheWrongShape() {
         assertThrows(IllegalArgumentException.class, () -> ModelCardData.of(REPO, LLAMA)
                 .withResults(List.of(), null, null, List.of(List.of(1L, 2L), List.of(3L, 4L))));

@@ -71,7 +71,9 @@ public final class FakeHubServer implements AutoCloseable {
         /** Answer 503. */
         SERVER_ERROR,
         /** Answer 401 as for a wrong token. */
-        UNAUTHORIZED
+        UNAUTHORIZED,
+        /** Another writer commits {@code CONCURRENT.md} to the branch of this commit request just before it. */
+        CONCURRENT_COMMIT
     }
 
     /**
@@ -357,6 +359,13 @@ public final class FakeHubServer implements AutoCloseable {
             if (fault == Fault.UNAUTHORIZED) {
                 sendError(ex, new HubError(401, null, "Invalid credentials in Authorization header (injected)"));
                 return;
+            }
+            if (fault == Fault.CONCURRENT_COMMIT) {
+                Matcher m = REPO_API.matcher(rawPath);
+                if (m.matches()) {
+                    commitFiles(m.group(1) + "/" + m.group(2), decode(m.group(4)),
+                            Map.of("CONCURRENT.md", "another writer\n".getBytes(StandardCharsets.UTF_8)));
+                }
             }
             try {
                 Answer answer = origin.equals("hub") ? hubRoute(ex, method, rawPath, query, body)
@@ -749,7 +758,7 @@ public final class FakeHubServer implements AutoCloseable {
             header.put("X-Upload-Signature", uploadSignature);
             if (multipartOffered && multipartChunkSize > 0 && size > multipartChunkSize) {
                 anyMultipart = true;
-                upload.put("href", storageUrl() + "/upload/" + oid + "/complete");
+                upload.put("href", storageUrl() + "/upload/" + oid + "/complete?sig=" + uploadSignature);
                 header.put("chunk_size", Long.toString(multipartChunkSize));
                 long parts = (size + multipartChunkSize - 1) / multipartChunkSize;
                 for (int p = 1; p <= parts; p++) {
