@@ -1,6 +1,7 @@
 package io.lorastream.llm;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 
 /** An unquantized projection weight held in the compute type. */
 final class DenseWeight implements LinearWeight {
@@ -11,8 +12,13 @@ final class DenseWeight implements LinearWeight {
     }
 
     @Override
-    public NDArray weight(ForwardPass pass) {
+    public NDArray weight(NDManager m) {
         return weight;
+    }
+
+    @Override
+    public boolean isTransient() {
+        return false;
     }
 
     @Override

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.SparseFormat;
+import ai.djl.pytorch.jni.JniUtils;
 import io.lorastream.contracts.Digests;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -211,8 +212,21 @@ public final class LlamaModel implements AutoCloseable {
     public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask, LoraAdapter adapter, boolean training) {
         ForwardPass pass = newPass(inputIds, attentionMask, training);
         NDArray h = embed(inputIds);
+        if (JniUtils.isGradMode()) {
+            for (DecoderLayer layer : layers) {
+                h = layer.forward(h, pass, adapter); // autograd needs the intermediates: they stay in the pass
+            }
+            return h;
+        }
+        // no graph: each layer's intermediates are freed as soon as the layer is done
+        NDManager outer = inputIds.getManager();
         for (DecoderLayer layer : layers) {
-            h = layer.forward(h, pass, adapter);
+            try (NDManager scope = outer.newSubManager()) {
+                h.attach(scope);
+                NDArray out = layer.forward(h, pass, adapter);
+                out.attach(outer);
+                h = out;
+            }
         }
         return h;
     }

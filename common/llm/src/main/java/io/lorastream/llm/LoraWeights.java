@@ -1,6 +1,7 @@
 package io.lorastream.llm;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 
 /**
@@ -9,20 +10,20 @@ import ai.djl.ndarray.types.DataType;
  */
 public record LoraWeights(NDArray loraA, NDArray loraB) {
 
-    /** A in the activations' type: the master itself for float32, else a cast copy in the pass's manager. */
-    NDArray a(DataType type, ForwardPass pass) {
-        return cast(loraA, type, pass);
+    /** A in the activations' type: the master itself for float32, else a cast copy owned by {@code m}. */
+    NDArray a(DataType type, NDManager m) {
+        return cast(loraA, type, m);
     }
 
-    NDArray b(DataType type, ForwardPass pass) {
-        return cast(loraB, type, pass);
+    NDArray b(DataType type, NDManager m) {
+        return cast(loraB, type, m);
     }
 
-    private static NDArray cast(NDArray w, DataType type, ForwardPass pass) {
+    private static NDArray cast(NDArray w, DataType type, NDManager m) {
         if (w.getDataType() == type) {
             return w;
         }
         // NOTE: toType is not differentiable in DJL; training with a FLOAT16 compute type needs another path
-        return Tensors.own(w.toType(type, false), pass.manager());
+        return Tensors.own(w.toType(type, false), m);
     }
 }

@@ -54,31 +54,39 @@ final class Nf4Weight implements LinearWeight {
         return new Nf4Weight(q.rows(), q.cols(), packed, scales, pairTable, computeType, Nf4.precisionBits(q.dtype()));
     }
 
-    /** The dequantized {@code [rows, cols]} weight in the compute type, owned by {@code m}. */
+    /**
+     * The dequantized {@code [rows, cols]} weight in the compute type, owned by {@code m}; the decode's
+     * intermediates (several times the weight's size) are freed before this returns.
+     */
     NDArray dequantize(NDManager m) {
-        NDArray index = Tensors.own(packed.toType(DataType.INT32, false), m);
-        NDArray pairs = index.getNDArrayInternal().embedding(index, pairTable, SparseFormat.DENSE).singletonOrThrow();
-        NDArray w = pairs.reshape(scales.getShape().get(0), Nf4.BLOCK).mul(scales);
-        if (precisionBits < 24) {
-            NDArray t = w.mul((float) ((1 << (24 - precisionBits)) + 1)); // no gradient: Number is safe
-            w = t.sub(t.sub(w));
+        try (NDManager scratch = m.newSubManager()) {
+            NDArray index = Tensors.own(packed.toType(DataType.INT32, false), scratch);
+            NDArray pairs = index.getNDArrayInternal().embedding(index, pairTable, SparseFormat.DENSE).singletonOrThrow();
+            // in place where possible: no graph is recorded for the frozen weight, and each avoided
+            // temporary is a weight-sized allocation
+            NDArray w = pairs.reshape(scales.getShape().get(0), Nf4.BLOCK).muli(scales);
+            if (precisionBits < 24) {
+                NDArray t = w.mul((float) ((1 << (24 - precisionBits)) + 1)); // Number is safe: no gradient
+                w.subi(t); // w - t = -(t - w) exactly
+                w = t.addi(w); // t - (t - w): x rounded to the recorded dtype's precision
+            }
+            long n = (long) rows * cols;
+            if (w.size() != n) {
+                w = w.reshape(-1).get(new NDIndex("0:{}", n));
+            }
+            w = w.reshape(rows, cols);
+            if (computeType != DataType.FLOAT32) {
+                w = w.toType(computeType, false);
+            }
+            w.attach(m);
+            return w;
         }
-        long n = (long) rows * cols;
-        if (w.size() != n) {
-            w = w.reshape(-1).get(new NDIndex("0:{}", n));
-        }
-        w = w.reshape(rows, cols);
-        return computeType == DataType.FLOAT32 ? w : w.toType(computeType, false);
     }
 
     /** Keeps a decoded copy (tiny CPU models): trades memory for skipping the decode on every pass. */
     void cacheDequantized(NDManager modelManager) {
         if (cached == null) {
-            try (NDManager tmp = modelManager.newSubManager()) {
-                NDArray w = dequantize(tmp);
-                w.attach(modelManager); // only the result outlives the decode's intermediates
-                cached = w;
-            }
+            cached = dequantize(modelManager);
         }
     }
 
@@ -93,8 +101,13 @@ final class Nf4Weight implements LinearWeight {
     }
 
     @Override
-    public NDArray weight(ForwardPass pass) {
-        return cached != null ? cached : dequantize(pass.manager());
+    public NDArray weight(NDManager m) {
+        return cached != null ? cached : dequantize(m);
+    }
+
+    @Override
+    public boolean isTransient() {
+        return cached == null;
     }
 
     @Override

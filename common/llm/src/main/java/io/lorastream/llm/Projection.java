@@ -40,7 +40,11 @@ public final class Projection {
     }
 
     public NDArray forward(NDArray x, ForwardPass pass, LoraAdapter adapter) {
-        NDArray y = linear(x, base.weight(pass));
+        NDArray w = base.weight(x.getManager());
+        NDArray y = linear(x, w);
+        if (base.isTransient()) {
+            w.close(); // one decoded weight at a time; autograd holds its own reference for backward
+        }
         LoraWeights lora = adapter == null ? null : adapter.weights(name);
         if (lora == null) {
             return y;
@@ -50,8 +54,8 @@ public final class Projection {
             in = x.getNDArrayInternal().dropout(x, (float) adapter.config().dropout(), true).singletonOrThrow();
         }
         // scale the rank-r intermediate, not the output: same value for power-of-two alpha/r, fewer flops
-        NDArray down = linear(in, lora.a(x.getDataType(), pass)).mul(pass.scalar(adapter.scaling()));
-        return y.add(linear(down, lora.b(x.getDataType(), pass)));
+        NDArray down = linear(in, lora.a(x.getDataType(), x.getManager())).mul(pass.scalar(adapter.scaling()));
+        return y.add(linear(down, lora.b(x.getDataType(), x.getManager())));
     }
 
     /** {@code x W^T}; the result belongs to x's manager. */
