@@ -83,6 +83,6 @@ public final class ForwardPass {
 
     /** A 0-d tensor constant in the compute type, made once per pass (Number operands break autograd). */
     synchronized NDArray scalar(float value) {
-        return scalars.computeIfAbsent(value, v -> Tensors.scalar(manager, v, computeType));
+        return scalars.computeIfAbsent(value, v -> Tensors.scalar(manager, v, computeType, cos.getDevice()));
     }
 }

@@ -244,7 +244,7 @@ public final class LlamaModel implements AutoCloseable {
             throw new IllegalArgumentException("sequence of " + t + " tokens exceeds max_position_embeddings "
                     + config.maxPositionEmbeddings());
         }
-        NDArray[] cosSin = rope.tables(m, t, computeType);
+        NDArray[] cosSin = rope.tables(m, t, computeType, device);
         NDArray positions = m.arange(0, t, 1, DataType.INT32, device);
         NDArray masked = positions.reshape(1, t).gt(positions.reshape(t, 1)).reshape(1, 1, 1, t, t); // key after query
         if (attentionMask != null) {
@@ -256,8 +256,8 @@ public final class LlamaModel implements AutoCloseable {
         }
         float min = computeType == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
         NDArray additive = masked.toType(computeType, false).mul(min); // no gradient flows through the mask
-        NDArray scale = Tensors.scalar(m, (float) (1.0 / Math.sqrt(config.headDim())), computeType);
-        return new ForwardPass(m, computeType, b, t, training, cosSin[0], cosSin[1], rope.rotation(m, computeType),
+        NDArray scale = Tensors.scalar(m, (float) (1.0 / Math.sqrt(config.headDim())), computeType, device);
+        return new ForwardPass(m, computeType, b, t, training, cosSin[0], cosSin[1], rope.rotation(m, computeType, device),
                 additive, scale);
     }
 

@@ -1,5 +1,6 @@
 package io.lorastream.llm;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -81,7 +82,7 @@ final class Rope {
      * cos and sin for positions {@code 0..seqLength-1}, shaped {@code [T, 1, 1, headDim]} so they
      * broadcast over {@code [B, T, kvHeads, group, headDim]}.
      */
-    NDArray[] tables(NDManager m, int seqLength, DataType type) {
+    NDArray[] tables(NDManager m, int seqLength, DataType type, Device device) {
         float[] cos = new float[seqLength * headDim];
         float[] sin = new float[seqLength * headDim];
         int half = headDim / 2;
@@ -97,18 +98,18 @@ final class Rope {
             }
         }
         Shape shape = new Shape(seqLength, 1, 1, headDim);
-        return new NDArray[] {Tensors.fromFloats(m, cos, shape, type), Tensors.fromFloats(m, sin, shape, type)};
+        return new NDArray[] {Tensors.fromFloats(m, cos, shape, type, device), Tensors.fromFloats(m, sin, shape, type, device)};
     }
 
     /** R with {@code x R = rotate_half(x) = cat(-x[half:], x[:half])}. */
-    NDArray rotation(NDManager m, DataType type) {
+    NDArray rotation(NDManager m, DataType type, Device device) {
         int half = headDim / 2;
         float[] r = new float[headDim * headDim];
         for (int j = 0; j < half; j++) {
             r[(j + half) * headDim + j] = -1f;
             r[j * headDim + j + half] = 1f;
         }
-        return Tensors.fromFloats(m, r, new Shape(headDim, headDim), type);
+        return Tensors.fromFloats(m, r, new Shape(headDim, headDim), type, device);
     }
 
     /** Rotates {@code x [B, T, heads..., headDim]} by its positions. */

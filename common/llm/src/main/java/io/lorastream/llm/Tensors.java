@@ -19,17 +19,22 @@ final class Tensors {
     private static final int CHUNK = 1 << 24;
 
     static NDArray fromFloats(NDManager m, float[] data, Shape shape, DataType type) {
+        return fromFloats(m, data, shape, type, m.getDevice());
+    }
+
+    /** As above on {@code device}, which may differ from the manager's (ids made on the CPU for a GPU model). */
+    static NDArray fromFloats(NDManager m, float[] data, Shape shape, DataType type, Device device) {
         checkType(type);
         try (NDManager tmp = m.newSubManager(Device.cpu())) {
             NDArray a = tmp.create(data, shape);
-            return moveTo(a, m, type);
+            return moveTo(a, m, type, device);
         }
     }
 
     static NDArray fromBytes(NDManager m, byte[] data, Shape shape) {
         try (NDManager tmp = m.newSubManager(Device.cpu())) {
             NDArray a = tmp.create(java.nio.ByteBuffer.wrap(data), shape, DataType.UINT8);
-            return moveTo(a, m, DataType.UINT8);
+            return moveTo(a, m, DataType.UINT8, m.getDevice());
         }
     }
 
@@ -74,6 +79,10 @@ final class Tensors {
         return m.full(new Shape(), value, type);
     }
 
+    static NDArray scalar(NDManager m, float value, DataType type, Device device) {
+        return m.full(new Shape(), value, type, device);
+    }
+
     /**
      * Moves an op result into {@code m}: DJL gives results to the first operand's manager, which is
      * the model's for ops that start from a weight; without this they would pile up there.
@@ -85,10 +94,10 @@ final class Tensors {
         return a;
     }
 
-    private static NDArray moveTo(NDArray cpu, NDManager m, DataType type) {
+    private static NDArray moveTo(NDArray cpu, NDManager m, DataType type, Device device) {
         NDArray typed = cpu.getDataType() == type ? cpu : cpu.toType(type, false);
         // a copy that torch owns; the temporary (and its direct buffer) closes with tmp
-        NDArray out = m.getDevice().equals(typed.getDevice()) ? typed.duplicate() : typed.toDevice(m.getDevice(), true);
+        NDArray out = device.equals(typed.getDevice()) ? typed.duplicate() : typed.toDevice(device, true);
         out.attach(m);
         return out;
     }
