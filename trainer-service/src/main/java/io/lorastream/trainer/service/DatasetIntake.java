@@ -177,6 +177,6 @@ public class DatasetIntake {
     @Transactional
     public void deleteUnsealed(List<StoredRecord> records) {
         records.stream().filter(r -> Dataset.findById(r.datasetId) == null).map(r -> r.id)
-                .filter(Objects::nonNull).forEach(StoredRecord::deleteById);
+                .filter(Objects::nonNull).forEach(id -> StoredRecord.deleteById(id)); // a lambda: Panache enhances the entity's own static method
     }
 }
