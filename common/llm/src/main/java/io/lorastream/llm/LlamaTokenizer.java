@@ -12,10 +12,13 @@ import java.nio.file.Path;
  * A Hugging Face {@code tokenizer.json} through DJL's tokenizers binding, with truncation, padding and
  * automatic special tokens all OFF (DJL truncates to 512 by default; lorastream adds BOS/EOS itself).
  * The special ids come from {@code tokenizer_config.json}'s token strings, else from the model config;
- * a model without a pad token pads with its eos (shared/notes/decisions.md).
+ * without a pad token, Llama 3's {@code <|finetune_right_pad_id|>} is used when the vocabulary has it,
+ * else the eos (shared/notes/decisions.md).
  */
 public final class LlamaTokenizer implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Llama 3's reserved right-padding token (id 128004). */
+    static final String LLAMA3_PAD = "<|finetune_right_pad_id|>";
 
     private final HuggingFaceTokenizer tokenizer;
     private final int bosId;
@@ -62,6 +65,9 @@ public final class LlamaTokenizer implements AutoCloseable {
         int bos = special(hf, tc, "bos_token", config.bosTokenId());
         int eos = special(hf, tc, "eos_token", config.eosTokenIds().isEmpty() ? -1 : config.eosTokenIds().get(0));
         int pad = special(hf, tc, "pad_token", config.padTokenId());
+        if (pad < 0) {
+            pad = singleToken(hf, LLAMA3_PAD); // Meta's Llama 3 files name no pad token; Unsloth's use this one
+        }
         if (bos < 0 || eos < 0) {
             hf.close();
             throw new IllegalArgumentException("tokenizer in " + dir + " has no bos/eos token");
@@ -103,6 +109,12 @@ public final class LlamaTokenizer implements AutoCloseable {
     @Override
     public void close() {
         tokenizer.close();
+    }
+
+    /** The id of {@code token} when the tokenizer has it as one token, else -1. */
+    private static int singleToken(HuggingFaceTokenizer hf, String token) {
+        long[] ids = hf.encode(token, false, false).getIds();
+        return ids.length == 1 ? Math.toIntExact(ids[0]) : -1;
     }
 
     /** The id of a special token named in tokenizer_config.json (string or {@code {"content": ...}}), else the fallback. */

@@ -70,6 +70,19 @@ class TinyLlama3GoldenTest {
     }
 
     @Test
+    void llama3PadWithoutATokenizerConfigEntry(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // Meta's own files name no pad token: the reserved right-padding token is used, not eos
+        java.nio.file.Files.copy(SharedAssets.llama3Tokenizer().resolve("tokenizer.json"), dir.resolve("tokenizer.json"));
+        java.nio.file.Files.writeString(dir.resolve("tokenizer_config.json"),
+                "{\"bos_token\": \"<|begin_of_text|>\", \"eos_token\": \"<|eot_id|>\"}");
+        try (LlamaTokenizer tok = LlamaTokenizer.load(dir, model.config())) {
+            assertEquals(128000, tok.bosId());
+            assertEquals(128009, tok.eosId());
+            assertEquals(128004, tok.padId());
+        }
+    }
+
+    @Test
     void promptIdsFollowTheTemplate() {
         for (JsonNode ex : golden.get("examples")) {
             String prompt = golden.get("template").asText().replace("{}", ex.get("tweet").asText());
