@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.SplittableRandom;
-import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * A LoRA adapter for a Llama model: one {@link LoraWeights} pair per targeted projection of every
@@ -109,7 +109,7 @@ public final class LoraAdapter implements AutoCloseable {
             }
             if (!unused.isEmpty()) {
                 throw new IllegalArgumentException(file + " has tensors this engine does not use: "
-                        + new TreeMap<>(Map.of("keys", unused)).get("keys"));
+                        + new TreeSet<>(unused));
             }
         } catch (RuntimeException e) {
             m.close();

@@ -41,7 +41,7 @@ public final class SafetensorsCheckpoint implements WeightSource {
                 if (map == null) {
                     throw new IllegalArgumentException(index + " has no weight_map");
                 }
-                map.fields().forEachRemaining(f -> fileOf.put(f.getKey(), f.getValue().asText()));
+                map.properties().forEach(f -> fileOf.put(f.getKey(), f.getValue().asText()));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + index, e);
             }
