@@ -69,6 +69,9 @@ public final class Nf4 {
     /** Decision thresholds between neighbouring codes: fl((v[j] + v[j+1]) / 2). */
     private static final float[] T = midpoints(NF4);
     private static final float[] U = midpoints(DYN);
+    /** Cells of width 1/256 over [-1, 1]: the code count below each cell's lower edge, a starting guess. */
+    private static final int GRID = 512;
+    private static final byte[] GUESS = guesses();
 
     /** Float mean used for the double-quantization offset (bitsandbytes: torch's float32 {@code mean()}). */
     @FunctionalInterface
@@ -182,10 +185,10 @@ public final class Nf4 {
         // full blocks multiply by a rounded reciprocal, the partial last block divides (§3.2)
         float r = 1f / Math.max(amax, EPS);
         for (int i = lo; i < hi; i += 2) {
-            int hiCode = countBelow(T, clamp(partial ? w[i] / amax : w[i] * r));
+            int hiCode = nf4Code(clamp(partial ? w[i] / amax : w[i] * r));
             int loCode = 7; // the padding element of an odd count has s = 0
             if (i + 1 < hi) {
-                loCode = countBelow(T, clamp(partial ? w[i + 1] / amax : w[i + 1] * r));
+                loCode = nf4Code(clamp(partial ? w[i + 1] / amax : w[i + 1] * r));
             }
             packed[i / 2] = (byte) ((hiCode << 4) | loCode);
         }
@@ -306,6 +309,30 @@ public final class Nf4 {
             perLayer += storageBytes(s[0], s[1]);
         }
         return perLayer * cfg.numHiddenLayers();
+    }
+
+    /**
+     * {@link #countBelow}{@code (T, s)} for s in [-1, 1], fast: a grid guess, then exact comparisons
+     * against the thresholds move it to the one code with {@code T[q-1] < s <= T[q]} (usually none).
+     */
+    static int nf4Code(float s) {
+        int cell = Math.min(GRID - 1, Math.max(0, (int) ((s + 1f) * (GRID / 2))));
+        int q = GUESS[cell];
+        while (q < T.length && T[q] < s) {
+            q++;
+        }
+        while (q > 0 && !(T[q - 1] < s)) {
+            q--;
+        }
+        return q;
+    }
+
+    private static byte[] guesses() {
+        byte[] g = new byte[GRID];
+        for (int c = 0; c < GRID; c++) {
+            g[c] = (byte) countBelow(T, -1f + 2f * c / GRID);
+        }
+        return g;
     }
 
     /** Number of thresholds strictly below {@code s}: the nearest code, ties to the lower one (§3.3). */

@@ -99,6 +99,29 @@ class Nf4GoldenTest {
     }
 
     @Test
+    void fastCodeLookupEqualsTheThresholdCount() {
+        java.util.SplittableRandom rng = new java.util.SplittableRandom(5);
+        float[] t = new float[15];
+        for (int j = 0; j < 15; j++) {
+            t[j] = (Nf4.NF4[j] + Nf4.NF4[j + 1]) / 2f;
+        }
+        for (int k = 0; k < 2_000_000; k++) {
+            float s = k < 15 ? t[k] : k < 30 ? Math.nextUp(t[k - 15]) : k < 45 ? Math.nextDown(t[k - 30])
+                    : (float) (rng.nextDouble() * 2 - 1);
+            int expected = 0;
+            for (float th : t) {
+                if (th < s) {
+                    expected++;
+                }
+            }
+            assertEquals(expected, Nf4.nf4Code(s), "s = " + s);
+        }
+        assertEquals(0, Nf4.nf4Code(-1f));
+        assertEquals(15, Nf4.nf4Code(1f));
+        assertEquals(7, Nf4.nf4Code(0f));
+    }
+
+    @Test
     void oddSizesAndPartialBlocksRoundTrip() {
         float[] w = new float[7 * 13]; // 91 values: one full block, a partial block, an odd count
         for (int i = 0; i < w.length; i++) {
