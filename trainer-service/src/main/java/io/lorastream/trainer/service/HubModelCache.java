@@ -39,6 +39,7 @@ public final class HubModelCache {
         }
         List<RepoFile> files = hub.listFiles(repoId, revision).stream()
                 .filter(f -> !f.name().contains("/") && WANTED.matcher(f.name()).matches())
+                .sorted(java.util.Comparator.comparingLong(RepoFile::size)) // config and tokenizer before the weights
                 .toList();
         if (files.stream().noneMatch(f -> f.name().equals("config.json"))) {
             throw new HubException(repoId + "@" + revision + " has no config.json: not a transformers model", -1);
@@ -61,10 +62,22 @@ public final class HubModelCache {
         return dir;
     }
 
-    /** Only {@code config.json} of {@code repoId@revision} (for checks before a run), downloading it if needed. */
-    public synchronized Path fetchConfig(String repoId, String revision) {
-        Path dir = folder(repoId, revision);
-        Path config = dir.resolve("config.json");
+    /**
+     * Only {@code config.json} of {@code repoId@revision} (for checks before a run), downloading it if
+     * needed. A config already in place is read without waiting for a full download in progress (which
+     * fetches the small files first).
+     */
+    public Path fetchConfig(String repoId, String revision) {
+        Path config = folder(repoId, revision).resolve("config.json");
+        if (Files.exists(config)) {
+            return config;
+        }
+        synchronized (this) {
+            return fetchConfigLocked(repoId, revision, config);
+        }
+    }
+
+    private Path fetchConfigLocked(String repoId, String revision, Path config) {
         if (!Files.exists(config)) {
             RepoFile file = hub.listFiles(repoId, revision).stream()
                     .filter(f -> f.name().equals("config.json")).findFirst()

@@ -111,11 +111,16 @@ public class TrainingJob {
         LoraAdapter fresh = null;
         LoraTrainer trainer;
         Checkpoint from = plan.resumeFrom();
-        if (from != null) {
+        if (from != null) { // the resumed trainer owns the adapter it loads from the checkpoint
             trainer = LoraTrainer.resume(model, artifacts.stateDir(from.adapterId, from.version), hp, train);
         } else {
             fresh = LoraAdapter.init(model, LoraConfig.from(hp), hp.seed());
-            trainer = new LoraTrainer(model, fresh, hp, train);
+            try {
+                trainer = new LoraTrainer(model, fresh, hp, train);
+            } catch (RuntimeException e) {
+                fresh.close();
+                throw e;
+            }
         }
         LOG.infof("run %s: %s on %s, %d train / %d validation examples, %d trainable parameters, from step %d of %d",
                 plan.runId(), from != null ? "resuming" : "starting", model.device(), train.size(),
