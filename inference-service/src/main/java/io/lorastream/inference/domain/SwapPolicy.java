@@ -13,4 +13,17 @@ public enum SwapPolicy {
     public String text() {
         return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     }
+
+    /** Parses {@code always}, {@code if-better} or {@code manual} (any case, {@code _} for {@code -}). */
+    public static SwapPolicy parse(String text) {
+        if (text != null) {
+            String t = text.strip().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+            for (SwapPolicy p : values()) {
+                if (p.text().equals(t)) {
+                    return p;
+                }
+            }
+        }
+        throw new IllegalArgumentException("policy must be always, if-better or manual, was '" + text + "'");
+    }
 }

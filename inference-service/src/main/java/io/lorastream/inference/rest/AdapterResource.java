@@ -4,6 +4,7 @@ import io.lorastream.inference.domain.AdapterInfo;
 import io.lorastream.inference.domain.AdapterRef;
 import io.lorastream.inference.domain.AdapterSource;
 import io.lorastream.inference.domain.Registration;
+import io.lorastream.inference.domain.SwapPolicy;
 import io.lorastream.inference.service.AdapterManager;
 import io.lorastream.inference.service.AdapterRegistry;
 import io.lorastream.inference.service.AdapterStateException;
@@ -14,6 +15,7 @@ import io.lorastream.inference.service.UnknownAdapterException;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -108,6 +110,20 @@ public class AdapterResource {
         String from = adapters.activeRef().toString();
         AdapterRef now = adapters.rollback();
         return new RollbackResponse(now.toString(), from);
+    }
+
+    @PUT
+    @Path("/policy")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Switch the swap policy at run time (always | if-better | manual); a restart restores the "
+            + "configured one")
+    public PolicyView setPolicy(PolicyView request) {
+        try {
+            adapters.setPolicy(SwapPolicy.parse(request == null ? null : request.policy()));
+        } catch (IllegalArgumentException e) {
+            throw new BadRequestProblem("Invalid policy", e.getMessage());
+        }
+        return new PolicyView(adapters.policy().text());
     }
 
     private void requireReady() {

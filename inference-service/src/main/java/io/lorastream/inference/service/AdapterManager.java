@@ -70,6 +70,7 @@ public class AdapterManager {
     private final Set<AdapterRef> queued = ConcurrentHashMap.newKeySet();
     private final List<AdapterRef> deferred = new ArrayList<>();
     private boolean restored;
+    private volatile SwapPolicy policyOverride;
 
     public AdapterManager(InferenceConfig config, ModelService model, AdapterRegistry registry,
             AdapterFetcher fetcher, InferenceMetrics metrics) {
@@ -113,8 +114,15 @@ public class AdapterManager {
         return List.copyOf(loaded.keySet());
     }
 
+    /** The configured policy, unless an operator switched it at run time (not persisted: a restart resets it). */
     public SwapPolicy policy() {
-        return config.adapters().policy();
+        SwapPolicy p = policyOverride;
+        return p != null ? p : config.adapters().policy();
+    }
+
+    public void setPolicy(SwapPolicy policy) {
+        policyOverride = policy;
+        LOG.infof("swap policy set to %s", policy.text());
     }
 
     public int keepLoaded() {

@@ -76,10 +76,10 @@ class TweetStreamTest {
             }
             // the same texts over REST, same adapter: same probabilities as the stream gave
             List<String> ids = List.copyOf(texts.keySet());
-            List<Map<String, Float>> rest = Api.classify(ids.stream().map(texts::get).toList(), active);
+            List<Map<String, Number>> rest = Api.classify(ids.stream().map(texts::get).toList(), active);
             for (int i = 0; i < ids.size(); i++) {
                 for (var e : rest.get(i).entrySet()) {
-                    assertEquals(e.getValue(), byId.get(ids.get(i)).probabilities().get(e.getKey()), 1e-4);
+                    assertEquals(e.getValue().doubleValue(), byId.get(ids.get(i)).probabilities().get(e.getKey()), 1e-4);
                 }
             }
         }

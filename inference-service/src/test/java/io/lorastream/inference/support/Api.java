@@ -5,12 +5,17 @@ import static org.awaitility.Awaitility.await;
 
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
 /** The service's REST API as tests use it. */
 public final class Api {
+    /** Read JSON numbers as doubles: the probabilities are compared in log space. */
+    private static final JsonPathConfig JSON_DOUBLES =
+            JsonPathConfig.jsonPathConfig().numberReturnType(JsonPathConfig.NumberReturnType.DOUBLE);
+
     private Api() {}
 
     /** Waits until the model is loaded and the stream runs (the app starts them in the background). */
@@ -49,10 +54,11 @@ public final class Api {
     }
 
     /** Probabilities for each text under the given adapter (id@version or base), via POST /classify. */
-    public static List<Map<String, Float>> classify(List<String> texts, String adapter) {
+    public static List<Map<String, Number>> classify(List<String> texts, String adapter) {
         return given().contentType(ContentType.JSON)
                 .body(Map.of("texts", texts, "adapter", adapter))
-                .post("/classify").then().statusCode(200).extract().jsonPath().getList("results.probabilities");
+                .post("/classify").then().statusCode(200).extract().jsonPath(JSON_DOUBLES)
+                .getList("results.probabilities");
     }
 
     public static void activate(String ref) {

@@ -11,7 +11,6 @@ import io.lorastream.llm.SafetensorsWriter;
 import io.lorastream.testing.SharedAssets;
 import java.nio.file.Path;
 import java.util.SplittableRandom;
-import java.util.UUID;
 
 /**
  * Real PEFT adapters for stories260K, written with the engine: PEFT's initialisation with B replaced by
@@ -19,8 +18,8 @@ import java.util.UUID;
  * longer than these tests should). Also the corrupt variants the service must reject.
  */
 public final class TestAdapters {
-    /** A fresh folder per test JVM, so file URIs from earlier runs never collide. */
-    private static final Path ROOT = Path.of("target", "test-adapters", UUID.randomUUID().toString()).toAbsolutePath();
+    /** Adapter folders by name (names carry a per-run suffix); {@link AdapterFileServer} serves the same folder. */
+    public static final Path ROOT = Path.of("target", "test-adapters").toAbsolutePath();
     private static final LoraConfig LORA = new LoraConfig(4, 8, 0.0, LoraConfig.ALL_TARGETS);
     private static String baseSha;
 

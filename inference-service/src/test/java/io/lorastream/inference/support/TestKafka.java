@@ -99,6 +99,10 @@ public final class TestKafka {
             return new Reader(topic, r -> r.key() != null && r.key().startsWith(prefix));
         }
 
+        public int size() {
+            return records.size();
+        }
+
         public List<ConsumerRecord<String, byte[]>> records() {
             return new ArrayList<>(records);
         }
