@@ -49,7 +49,7 @@ public class DatasetStore {
         d.phase = IngestProgress.Phase.QUEUED.name();
         d.createdAt = now;
         d.updatedAt = now;
-        d.persist();
+        d.persistAndFlush(); // a concurrent insert of the same id fails here, as a PersistenceException
         return new Claim(d, true);
     }
 

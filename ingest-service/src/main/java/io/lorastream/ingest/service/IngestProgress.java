@@ -50,6 +50,14 @@ public final class IngestProgress {
         tick();
     }
 
+    /** For a source read before the ingest was queued (uploads): the read is over, here are its totals. */
+    public void alreadyRead(long rows, long bytes) {
+        rowsRead = rows;
+        bytesRead = bytes;
+        bytesTotal = bytes;
+        enter(Phase.READING);
+    }
+
     public void startPublishing(long total) {
         recordsTotal = total;
         recordsPublished = 0;

@@ -14,6 +14,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.PersistenceException;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -145,7 +146,8 @@ public class IngestService {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        DigestInputStream digesting = new DigestInputStream(body, Digests.sha256());
+        CountingInputStream counted = new CountingInputStream(body);
+        DigestInputStream digesting = new DigestInputStream(counted, Digests.sha256());
         long started = System.nanoTime();
         ExampleSet set = pipeline.readUpload(uploadFormat, digesting, contentLength, split,
                 Set.copyOf(params.splits()), new IngestProgress());
@@ -158,7 +160,33 @@ public class IngestService {
                 set.rejects().total(), (System.nanoTime() - started) / 1e9);
         SourceRef ref = new SourceRef(SourceRef.Kind.UPLOAD,
                 "sha256:" + sha + ";format=" + uploadFormat.wireName() + ";split=" + split.wireName());
-        return submit(ref, params, progress -> set);
+        return submit(ref, params, progress -> {
+            progress.alreadyRead(rows, counted.count);
+            return set;
+        });
+    }
+
+    /** Counts the bytes of an upload, for its report. */
+    private static final class CountingInputStream extends FilterInputStream {
+        long count;
+
+        CountingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            count += b >= 0 ? 1 : 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = super.read(b, off, len);
+            count += Math.max(n, 0);
+            return n;
+        }
     }
 
     private Submission submit(SourceRef ref, IngestParameters params, SourceRead read) {

@@ -63,6 +63,9 @@ class UploadTest {
         assertEquals(Map.of("negative", 1, "neutral", 0, "positive", 1), report.getMap("counts.validation"));
         assertEquals(0, report.getLong("rejected"));
         assertTrue(report.getList("warnings", String.class).get(0).contains("1000 examples requested, only 3"));
+        assertEquals(5, report.getLong("progress.rowsRead"));
+        assertEquals(body.length, report.getLong("progress.bytesRead"));
+        assertEquals(100.0, report.getDouble("progress.percent"));
 
         List<PromptRecord> records = TopicContents.withKey(companion, Topics.PROMPT_RECORDS, id).stream()
                 .map(r -> ContractJson.read(r.value(), PromptRecord.class)).toList();
