@@ -69,6 +69,9 @@ public final class LoraTrainer implements AutoCloseable {
     /** Float16 working weights and loss scaling when the model computes in float16; null in float32. */
     private final MixedPrecision mixed;
     private boolean activationCheckpointing;
+    private boolean mergedAccumulation;
+    /** A caller-given micro-batch order (indices into train) replacing the seeded plan; null = seeded. */
+    private List<int[]> fixedPlan;
     private TrainingProgress progress = r -> { };
     /** Test hook: sees the accumulated (unclipped) gradients of each step, by PEFT name. */
     private java.util.function.Consumer<Map<String, NDArray>> gradientInspector = g -> { };
@@ -136,6 +139,38 @@ public final class LoraTrainer implements AutoCloseable {
     /** Recompute each layer in backward instead of keeping its activations (long sequences, 8B on GPU). */
     public LoraTrainer withActivationCheckpointing(boolean on) {
         this.activationCheckpointing = on;
+        return this;
+    }
+
+    /**
+     * Runs each optimizer step's micro-batches as one padded batch. The loss is already normalised by
+     * the step's total label tokens, so the update is the same math with fewer, larger kernels (dropout
+     * masks differ when dropout is on). Costs the memory of the larger batch.
+     */
+    public LoraTrainer withMergedAccumulation(boolean on) {
+        this.mergedAccumulation = on;
+        return this;
+    }
+
+    /**
+     * Trains on exactly these micro-batches (indices into the training examples), in order, wrapping
+     * around: to replay another engine's batches for a like-for-like comparison. Not saved by
+     * {@link #saveState}; a resumed trainer returns to the seeded order.
+     */
+    public LoraTrainer withMicroBatchPlan(List<int[]> microBatches) {
+        if (microBatches.isEmpty()) {
+            throw new IllegalArgumentException("empty micro-batch plan");
+        }
+        for (int[] mb : microBatches) {
+            for (int i : mb) {
+                if (i < 0 || i >= train.size()) {
+                    throw new IllegalArgumentException("plan index " + i + " outside the " + train.size() + " examples");
+                }
+            }
+        }
+        this.fixedPlan = List.copyOf(microBatches);
+        this.plan = null;
+        this.nextMicroBatch = 0;
         return this;
     }
 
@@ -365,20 +400,28 @@ public final class LoraTrainer implements AutoCloseable {
 
     private List<TrainBatch> nextMicroBatches() {
         List<TrainBatch> out = new ArrayList<>(hp.gradientAccumulationSteps());
+        List<Example> merged = new ArrayList<>();
         for (int k = 0; k < hp.gradientAccumulationSteps(); k++) {
             if (plan == null) {
-                plan = Batching.epochPlan(train, hp.microBatchSize(), hp.seed(), epoch);
+                plan = fixedPlan != null ? fixedPlan : Batching.epochPlan(train, hp.microBatchSize(), hp.seed(), epoch);
             }
             if (nextMicroBatch == plan.size()) {
                 epoch++;
                 nextMicroBatch = 0;
-                plan = Batching.epochPlan(train, hp.microBatchSize(), hp.seed(), epoch);
+                plan = fixedPlan != null ? fixedPlan : Batching.epochPlan(train, hp.microBatchSize(), hp.seed(), epoch);
             }
             List<Example> examples = new ArrayList<>();
             for (int i : plan.get(nextMicroBatch++)) {
                 examples.add(train.get(i));
             }
-            out.add(Batching.pad(examples, padId, hp.lossOn()));
+            if (mergedAccumulation) {
+                merged.addAll(examples);
+            } else {
+                out.add(Batching.pad(examples, padId, hp.lossOn()));
+            }
+        }
+        if (mergedAccumulation) {
+            out.add(Batching.pad(merged, padId, hp.lossOn()));
         }
         return out;
     }

@@ -87,10 +87,40 @@ public final class SentimentClassifier {
         return out;
     }
 
+    /**
+     * Like {@link #logLikelihoods} for prompts already tokenized (template applied, no bos): for
+     * replaying another engine's exact token ids.
+     */
+    public List<double[]> logLikelihoodsOfPromptIds(List<int[]> promptIds, LoraAdapter adapterOrNull) {
+        List<double[]> out = new ArrayList<>(promptIds.size());
+        try (NoGradScope noGrad = NoGradScope.enter(); NDManager root = NDManager.newBaseManager(model.device())) {
+            for (int start = 0; start < promptIds.size(); start += batchSize) {
+                List<int[]> chunk = promptIds.subList(start, Math.min(promptIds.size(), start + batchSize));
+                try (NDManager scope = root.newSubManager()) {
+                    out.addAll(scoreIds(chunk, adapterOrNull, scope));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The classification of one row of {@link #logLikelihoods}. */
+    public Classification classification(double[] logLikelihoods) {
+        return toClassification(logLikelihoods);
+    }
+
     private List<double[]> score(List<String> texts, LoraAdapter adapter, NDManager scope) {
-        List<Example> rows = new ArrayList<>(texts.size() * labels.size());
+        List<int[]> prompts = new ArrayList<>(texts.size());
         for (String text : texts) {
-            int[] prompt = tokenizer.encode(PromptTemplate.prompt(PromptTemplate.normalizeTweet(text)));
+            prompts.add(tokenizer.encode(PromptTemplate.prompt(PromptTemplate.normalizeTweet(text))));
+        }
+        return scoreIds(prompts, adapter, scope);
+    }
+
+    private List<double[]> scoreIds(List<int[]> prompts, LoraAdapter adapter, NDManager scope) {
+        List<Example> rows = new ArrayList<>(prompts.size() * labels.size());
+        for (int[] full : prompts) {
+            int[] prompt = full;
             if (prompt.length > promptBudget) {
                 prompt = Arrays.copyOfRange(prompt, prompt.length - promptBudget, prompt.length); // keep the cue before the label
             }
@@ -110,8 +140,8 @@ public final class SentimentClassifier {
         for (int i = 0; i < logProbs.length; i++) {
             perRow[(int) (targets.positions()[i] / batch.seqLength())] += logProbs[i];
         }
-        List<double[]> out = new ArrayList<>(texts.size());
-        for (int t = 0; t < texts.size(); t++) {
+        List<double[]> out = new ArrayList<>(prompts.size());
+        for (int t = 0; t < prompts.size(); t++) {
             out.add(Arrays.copyOfRange(perRow, t * labels.size(), (t + 1) * labels.size()));
         }
         return out;
