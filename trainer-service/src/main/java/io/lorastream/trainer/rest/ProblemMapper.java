@@ -1,6 +1,7 @@
 package io.lorastream.trainer.rest;
 
 import io.lorastream.trainer.service.InvalidRequestException;
+import io.lorastream.trainer.service.RunFinishedException;
 import jakarta.ws.rs.NotFoundException;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
@@ -15,7 +16,7 @@ public class ProblemMapper {
     }
 
     @ServerExceptionMapper
-    public Response conflict(IllegalStateException e) {
+    public Response conflict(RunFinishedException e) {
         return Problem.response(Response.Status.CONFLICT, e.getMessage());
     }
 

@@ -72,13 +72,16 @@ public final class HubClient {
         for (int attempt = 1; ; attempt++) {
             try {
                 response = send(uri, -1).response();
-                break;
+                if (response.statusCode() < 500 || attempt >= attempts) {
+                    break;
+                }
+                response.body().close(); // a 5xx: worth another try
             } catch (IOException e) {
                 if (attempt >= attempts) {
                     throw new HubException("cannot list " + repoId + "@" + revision + " at " + endpoint + ": " + e, e);
                 }
-                backoff(attempt);
             }
+            backoff(attempt);
         }
         try (InputStream body = response.body()) {
             failOnError(response.statusCode(), repoId + "@" + revision);

@@ -198,7 +198,7 @@ public class RunService {
     /**
      * Cancels a run: a queued or waiting one at once, a running one at its next step (its checkpoints stay).
      *
-     * @throws IllegalStateException when the run has already finished
+     * @throws RunFinishedException when the run has already finished
      */
     @Transactional
     public TrainingRun cancel(String runId) {
@@ -207,7 +207,7 @@ public class RunService {
             return null;
         }
         if (run.status.isFinished()) {
-            throw new IllegalStateException("run " + runId + " is already " + run.status.name().toLowerCase());
+            throw new RunFinishedException("run " + runId + " is already " + run.status.name().toLowerCase());
         }
         run.cancelRequested = true;
         if (run.status != RunStatus.RUNNING) {
