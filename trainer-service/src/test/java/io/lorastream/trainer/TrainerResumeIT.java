@@ -111,8 +111,8 @@ class TrainerResumeIT {
             // restart: the run resumes from its last checkpoint and completes
             trainer = launch(env, "second");
             CheckpointEvent lastOfResumed = awaitCheckpoint(checkpoints, e -> e.runId().equals(runId) && e.finalCheckpoint());
-            JsonNode resumed = get("/runs/" + runId);
-            assertEquals("COMPLETED", resumed.path("status").asText());
+            JsonNode resumed = awaitCompleted(runId); // the final event goes out just before the run is marked
+
             assertEquals(1, resumed.path("resumeCount").asInt());
             int resumedFrom = resumed.path("resumedFromStep").asInt();
             assertTrue(resumedFrom >= first.step() && resumedFrom % hp.evalEverySteps() == 0 && resumedFrom < hp.maxSteps(),
@@ -123,7 +123,7 @@ class TrainerResumeIT {
             String referenceId = post("/runs", ContractJson.writeString(uninterrupted)).path("id").asText();
             CheckpointEvent lastOfReference = awaitCheckpoint(checkpoints,
                     e -> e.runId().equals(referenceId) && e.finalCheckpoint());
-            JsonNode reference = get("/runs/" + referenceId);
+            JsonNode reference = awaitCompleted(referenceId);
             assertEquals(0, reference.path("resumeCount").asInt());
 
             assertEquals(lastOfReference.adapterSha256(), lastOfResumed.adapterSha256(),
@@ -188,6 +188,17 @@ class TrainerResumeIT {
             }
         }
         throw new AssertionError("no matching checkpoint event within " + PATIENCE + "; seen " + seen.values());
+    }
+
+    private JsonNode awaitCompleted(String runId) throws Exception {
+        Instant deadline = Instant.now().plus(PATIENCE);
+        JsonNode run = get("/runs/" + runId);
+        while (!run.path("status").asText().equals("COMPLETED") && Instant.now().isBefore(deadline)) {
+            Thread.sleep(200);
+            run = get("/runs/" + runId);
+        }
+        assertEquals("COMPLETED", run.path("status").asText(), run.toString());
+        return run;
     }
 
     private JsonNode get(String path) throws Exception {

@@ -74,8 +74,10 @@ class TrainingEndToEndTest {
         }
         String runId = events.get(0).runId();
 
+        // the final event goes out just before the run is marked completed
+        await().atMost(Duration.ofMinutes(1)).untilAsserted(() ->
+                given().get("/runs/" + runId).then().body("status", equalTo("COMPLETED")));
         JsonPath run = given().get("/runs/" + runId).then().statusCode(200).extract().jsonPath();
-        assertEquals("COMPLETED", run.getString("status"));
         assertEquals(request.requestId(), run.getString("requestId"));
         assertEquals(6, run.getInt("completedSteps"));
         assertEquals(24, run.getInt("trainRecords"));
