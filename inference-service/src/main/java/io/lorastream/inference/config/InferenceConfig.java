@@ -35,8 +35,11 @@ public interface InferenceConfig {
     }
 
     interface Batch {
-        /** Largest micro-batch classified in one forward pass. */
-        @WithDefault("16")
+        /**
+         * Largest micro-batch classified in one forward pass. Small on CPU: the forward's cost grows faster
+         * than the batch (attention intermediates, padding), and a swap waits for the batch in hand.
+         */
+        @WithDefault("4")
         int maxSize();
 
         /** How long the first tweet of a micro-batch waits for company. */

@@ -279,6 +279,7 @@ public class AdapterManager {
         }
         AdapterRef previous = active.ref();
         active = new Serving(ref, ref.isBase() ? null : loaded.get(ref)); // the swap: batches after this see ref
+        awaitingFirstResult.clear(); // an earlier swap that never served is superseded
         awaitingFirstResult.put(ref, announcedAt.getOrDefault(ref, System.nanoTime()));
         if (!rollback) {
             history.remove(ref);
@@ -321,6 +322,9 @@ public class AdapterManager {
 
     /** The stream acknowledged results of {@code ref}: the first one after a swap ends its swap latency. */
     public void resultsPublished(AdapterRef ref) {
+        if (!ref.equals(active.ref())) {
+            return; // pinned results or the last batch before a newer swap
+        }
         Long since = awaitingFirstResult.remove(ref);
         if (since != null) {
             Duration latency = Duration.ofNanos(System.nanoTime() - since);
