@@ -48,9 +48,29 @@ public final class BenchReport {
 
     /** Resident set size of this process in MB (Linux), for memory benchmarks. */
     public static double rssMb() {
+        return procStatusMb("VmRSS:");
+    }
+
+    /** Peak resident set size of this process so far in MB (Linux VmHWM). */
+    public static double peakRssMb() {
+        return procStatusMb("VmHWM:");
+    }
+
+    /** The 1/5/15-minute load averages (Linux): other work on a shared machine skews every timing. */
+    public static String loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return f[0] + " " + f[1] + " " + f[2];
+        } catch (IOException | RuntimeException e) {
+            return "n/a";
+        }
+    }
+
+    /** A /proc/self/status size field in MB (MiB, as the kernel counts kB); heap in use when not on Linux. */
+    private static double procStatusMb(String field) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
-                if (line.startsWith("VmRSS:")) {
+                if (line.startsWith(field)) {
                     return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024.0;
                 }
             }
