@@ -5,6 +5,8 @@ import io.lorastream.contracts.CheckpointMetrics;
 import io.quarkus.hibernate.orm.panache.PanacheEntityBase;
 import jakarta.persistence.Column;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
@@ -65,6 +67,59 @@ public class Checkpoint extends PanacheEntityBase {
     /** Whether its CheckpointEvent reached Kafka; unpublished ones are sent again at start-up. */
     public boolean published;
 
+    /**
+     * The validation confusion matrix as JSON, {@code {"labels": [...], "matrix": [[...], ...]}} (rows = true
+     * label, columns = predicted); null without validation records.
+     */
+    @Column(name = "confusion_matrix")
+    public String confusionMatrix;
+
+    /** Where the latest Hub publication of this adapter stands. */
+    public enum HubStatus {
+        /** The upload is under way (or the process died during it: never a success). */
+        PUBLISHING,
+        /** The Hub confirmed the commit: {@link #hubCommit} and {@link #hubUri} are set. */
+        PUBLISHED,
+        /** It failed; {@link #hubErrorKind} and {@link #hubError} say why. Nothing was published. */
+        FAILED
+    }
+
+    @Enumerated(EnumType.STRING)
+    @Column(name = "hub_status")
+    public HubStatus hubStatus;
+
+    @Column(name = "hub_repo")
+    public String hubRepo;
+
+    @Column(name = "hub_revision")
+    public String hubRevision;
+
+    @Column(name = "hub_private")
+    public Boolean hubPrivate;
+
+    @Column(name = "hub_commit")
+    public String hubCommit;
+
+    /** {@code hf://owner/repo@<commit sha>} once published. */
+    @Column(name = "hub_uri")
+    public String hubUri;
+
+    @Column(name = "hub_adapter_sha256")
+    public String hubAdapterSha256;
+
+    /** The {@code HubException} kind of a failed publication. */
+    @Column(name = "hub_error_kind")
+    public String hubErrorKind;
+
+    @Column(name = "hub_error")
+    public String hubError;
+
+    @Column(name = "hub_attempted_at")
+    public Instant hubAttemptedAt;
+
+    @Column(name = "hub_published_at")
+    public Instant hubPublishedAt;
+
     @Column(name = "created_at")
     public Instant createdAt;
 
@@ -80,6 +135,15 @@ public class Checkpoint extends PanacheEntityBase {
 
     public static Checkpoint latestOf(String runId) {
         return find("runId = ?1 order by step desc", runId).firstResult();
+    }
+
+    /** The checkpoint a run ended with; null while it runs, or when it failed or was cancelled before the end. */
+    public static Checkpoint finalOf(String runId) {
+        return find("runId = ?1 and finalCheckpoint = true order by step desc", runId).firstResult();
+    }
+
+    public static Checkpoint ofRunAtStep(String runId, int step) {
+        return find("runId = ?1 and step = ?2", runId, step).firstResult();
     }
 
     public static Checkpoint byVersion(String adapterId, int version) {

@@ -4,6 +4,7 @@ import io.lorastream.trainer.domain.Checkpoint;
 import io.lorastream.trainer.domain.RunStatus;
 import io.lorastream.trainer.domain.RunStep;
 import io.lorastream.trainer.domain.TrainingRun;
+import io.lorastream.trainer.service.HubPublisher;
 import io.lorastream.trainer.service.RunService;
 import io.lorastream.trainer.service.TrainingMetrics;
 import io.quarkus.panache.common.Sort;
@@ -35,6 +36,9 @@ public class RunResource {
 
     @Inject
     TrainingMetrics metrics;
+
+    @Inject
+    HubPublisher publisher;
 
     @GET
     @Transactional
@@ -76,6 +80,15 @@ public class RunResource {
             throw new NotFoundException("no run '" + id + "'");
         }
         return RunView.summary(run, metrics.progress(id));
+    }
+
+    @POST
+    @Path("/{id}/publish")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Publish a checkpoint's adapter (by default the run's final one) with a model card to a "
+            + "Hugging Face Hub repository, creating it if needed; 200 with the hf:// URI of the confirmed commit")
+    public HubPublisher.Published publish(@PathParam("id") String id, HubPublisher.PublishRequest request) {
+        return publisher.publish(id, request);
     }
 
     @POST

@@ -1,6 +1,7 @@
 package io.lorastream.trainer.rest;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonRawValue;
 import io.lorastream.trainer.domain.Checkpoint;
 import io.lorastream.trainer.domain.RunStatus;
@@ -49,7 +50,20 @@ public record RunView(
 
     public record CheckpointView(String adapterId, int version, int step, boolean finalCheckpoint, String adapterUri,
             String adapterSha256, Double trainLoss, Double validationLoss, Double accuracy, Double macroRecall,
-            Double macroF1, String lossOn, boolean published, Instant createdAt) {}
+            Double macroF1, String lossOn, @JsonRawValue String confusionMatrix, boolean published, Instant createdAt,
+            HubView hub) {}
+
+    /** The checkpoint's latest Hub publication ({@code POST /runs/{id}/publish}); absent when never tried. */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record HubView(Checkpoint.HubStatus status, String repo, String revision,
+            @JsonProperty("private") Boolean privateRepo, String commit, String uri, String adapterSha256, String errorKind, String error, Instant attemptedAt,
+            Instant publishedAt) {
+        static HubView of(Checkpoint c) {
+            return c.hubStatus == null ? null : new HubView(c.hubStatus, c.hubRepo, c.hubRevision, c.hubPrivate,
+                    c.hubCommit, c.hubUri, c.hubAdapterSha256, c.hubErrorKind, c.hubError, c.hubAttemptedAt,
+                    c.hubPublishedAt);
+        }
+    }
 
     public static RunView summary(TrainingRun r, TrainingMetrics.Progress live) {
         return of(r, live, null, null, null);
@@ -61,7 +75,7 @@ public record RunView(
                         s.skipped)).toList(),
                 cps.stream().map(c -> new CheckpointView(c.adapterId, c.version, c.step, c.finalCheckpoint, c.adapterUri,
                         c.adapterSha256, c.trainLoss, c.validationLoss, c.accuracy, c.macroRecall, c.macroF1, c.lossOn,
-                        c.published, c.createdAt)).toList());
+                        c.confusionMatrix, c.published, c.createdAt, HubView.of(c))).toList());
     }
 
     private static RunView of(TrainingRun r, TrainingMetrics.Progress live, String hp, List<StepPoint> curve,

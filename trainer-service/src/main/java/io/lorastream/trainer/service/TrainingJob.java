@@ -20,6 +20,7 @@ import io.lorastream.llm.SentimentClassifier;
 import io.lorastream.llm.TrainStepResult;
 import io.lorastream.trainer.config.TrainerConfig;
 import io.lorastream.trainer.domain.Checkpoint;
+import io.lorastream.trainer.domain.ConfusionMatrix;
 import io.lorastream.trainer.domain.RunStatus;
 import io.lorastream.trainer.messaging.CheckpointPublisher;
 import io.lorastream.trainer.service.RunLedger.Plan;
@@ -225,6 +226,7 @@ public class TrainingJob {
         c.accuracy = cm == null ? null : cm.accuracy();
         c.macroRecall = cm == null ? null : cm.macroRecall();
         c.macroF1 = cm == null ? null : cm.macroF1();
+        c.confusionMatrix = cm == null ? null : ConfusionMatrix.of(cm).toJson();
         c.lossOn = hp.lossOn().wireName();
         c.createdAt = Instant.now();
         ledger.recordCheckpoint(c);
