@@ -1,11 +1,17 @@
 package io.lorastream.trainer.service;
 
-import io.lorastream.trainer.service.HubClient.RepoFile;
+import io.lorastream.contracts.Digests;
+import io.lorastream.hub.HubClient;
+import io.lorastream.hub.HubException;
+import io.lorastream.hub.RepoFile;
+import io.lorastream.hub.RepoId;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -14,7 +20,9 @@ import org.jboss.logging.Logger;
  * Hub models downloaded into a cache folder, one folder per repository revision:
  * {@code <cache>/<owner>--<name>/<revision>/}. Only what a Llama needs is fetched (config, safetensors
  * weights and their index, tokenizer files), never {@code original/} checkpoints or pickles. A folder
- * counts as present once {@value #COMPLETE} is written, after every file was verified.
+ * counts as present once {@value #COMPLETE} is written, after every file was verified. The transfers are
+ * lorastream-hub's {@link HubClient}: resumed with {@code Range} after a dropped connection, verified
+ * against the listing's LFS sha256 or the Hub's ETag, the token sent to the Hub only.
  */
 public final class HubModelCache {
     private static final Logger LOG = Logger.getLogger(HubModelCache.class);
@@ -37,24 +45,26 @@ public final class HubModelCache {
         if (Files.exists(dir.resolve(COMPLETE))) {
             return dir;
         }
-        List<RepoFile> files = hub.listFiles(repoId, revision).stream()
-                .filter(f -> !f.name().contains("/") && WANTED.matcher(f.name()).matches())
-                .sorted(java.util.Comparator.comparingLong(RepoFile::size)) // config and tokenizer before the weights
+        RepoId repo = RepoId.parse(repoId);
+        List<RepoFile> files = explained(() -> hub.listFiles(repo, revision)).stream()
+                .filter(f -> !f.path().contains("/") && WANTED.matcher(f.path()).matches())
+                .sorted(Comparator.comparingLong(RepoFile::size)) // config and tokenizer before the weights
                 .toList();
-        if (files.stream().noneMatch(f -> f.name().equals("config.json"))) {
-            throw new HubException(repoId + "@" + revision + " has no config.json: not a transformers model", -1);
+        if (files.stream().noneMatch(f -> f.path().equals("config.json"))) {
+            throw new HubException(HubException.Kind.NOT_FOUND, repoId + "@" + revision
+                    + " has no config.json: not a transformers model");
         }
         long bytes = files.stream().mapToLong(f -> Math.max(0, f.size())).sum();
         LOG.infof("downloading %s@%s: %d files, %.1f MB, into %s", repoId, revision, files.size(), bytes / 1e6, dir);
         for (RepoFile f : files) {
-            Path target = dir.resolve(f.name());
+            Path target = dir.resolve(f.path());
             if (!isPresent(target, f)) {
-                hub.download(repoId, revision, f, target);
+                explained(() -> hub.download(repo, revision, f.path(), target, f.lfsSha256()));
             }
         }
         try {
             Files.writeString(dir.resolve(COMPLETE),
-                    files.stream().map(RepoFile::name).collect(Collectors.joining("\n", "", "\n")));
+                    files.stream().map(RepoFile::path).collect(Collectors.joining("\n", "", "\n")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -73,18 +83,11 @@ public final class HubModelCache {
             return config;
         }
         synchronized (this) {
-            return fetchConfigLocked(repoId, revision, config);
+            if (!Files.exists(config)) {
+                explained(() -> hub.download(RepoId.parse(repoId), revision, "config.json", config));
+            }
+            return config;
         }
-    }
-
-    private Path fetchConfigLocked(String repoId, String revision, Path config) {
-        if (!Files.exists(config)) {
-            RepoFile file = hub.listFiles(repoId, revision).stream()
-                    .filter(f -> f.name().equals("config.json")).findFirst()
-                    .orElseThrow(() -> new HubException(repoId + "@" + revision + " has no config.json", -1));
-            hub.download(repoId, revision, file, config);
-        }
-        return config;
     }
 
     public Path folder(String repoId, String revision) {
@@ -95,9 +98,24 @@ public final class HubModelCache {
     private static boolean isPresent(Path target, RepoFile f) {
         try {
             return Files.exists(target) && f.size() >= 0 && Files.size(target) == f.size()
-                    && (f.sha256() == null || f.sha256().equals(io.lorastream.contracts.Digests.sha256(target)));
+                    && (f.lfsSha256() == null || f.lfsSha256().equals(Digests.sha256(target)));
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /** A refused download says which trainer setting to look at. */
+    private <T> T explained(Supplier<T> call) {
+        try {
+            return call.get();
+        } catch (HubException e) {
+            if (e.kind() != HubException.Kind.UNAUTHORIZED) {
+                throw e;
+            }
+            String advice = hub.config().token().isPresent()
+                    ? "the configured token is invalid or lacks access to this repository"
+                    : "the repository is gated or private; configure a token (lorastream.trainer.hub.token)";
+            throw new HubException(HubException.Kind.UNAUTHORIZED, advice + ": " + e.detail(), e.status(), e);
         }
     }
 }

@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.lorastream.contracts.ContractJson;
 import io.lorastream.contracts.Digests;
+import io.lorastream.testing.FakeHubServer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
@@ -105,7 +106,8 @@ final class FakeHub implements AutoCloseable {
                     ex.getResponseHeaders().add("X-Linked-Size", Integer.toString(files.get(name).length));
                     ex.sendResponseHeaders(302, -1);
                 } else {
-                    ex.getResponseHeaders().add("ETag", "\"0123456789abcdef0123456789abcdef01234567\"");
+                    // as the Hub does: a regular file's ETag is its git blob id, which clients verify
+                    ex.getResponseHeaders().add("ETag", "\"" + FakeHubServer.gitBlobSha1(files.get(name)) + "\"");
                     serve(ex, name);
                 }
             } else if (path.startsWith("/cdn/") && files.containsKey(path.substring(5))) {

@@ -6,12 +6,14 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.lorastream.contracts.Digests;
+import io.lorastream.hub.HubClient;
+import io.lorastream.hub.HubConfig;
+import io.lorastream.hub.HubException;
 import io.lorastream.testing.SharedAssets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -25,8 +27,10 @@ class HubModelCacheTest {
     Path cacheDir;
 
     private HubModelCache cache(FakeHub hub, String token) {
-        return new HubModelCache(new HubClient(hub.endpoint(), Optional.ofNullable(token), 3, Duration.ofSeconds(5)),
-                cacheDir);
+        HubConfig config = HubConfig.defaults().withEndpoint(hub.endpoint()).withToken(token)
+                .withRetries(3, Duration.ofMillis(100), Duration.ofSeconds(1))
+                .withTimeouts(Duration.ofSeconds(5), Duration.ofSeconds(30));
+        return new HubModelCache(new HubClient(config), cacheDir);
     }
 
     @Test
@@ -72,6 +76,7 @@ class HubModelCacheTest {
         try (FakeHub hub = new FakeHub(REPO, SOURCE).requireToken("hf_right")) {
             HubException e = assertThrows(HubException.class, () -> cache(hub, "hf_wrong_secret").fetch(REPO, "main"));
             assertEquals(401, e.status());
+            assertEquals(HubException.Kind.UNAUTHORIZED, e.kind());
             assertTrue(e.getMessage().contains("token is invalid"), e.getMessage());
             assertFalse(e.getMessage().contains("hf_wrong_secret"));
             assertFalse(Files.exists(cache(hub, null).folder(REPO, "main").resolve(HubModelCache.COMPLETE)));
@@ -92,7 +97,8 @@ class HubModelCacheTest {
         try (FakeHub hub = new FakeHub(REPO, SOURCE).corrupt("model.safetensors")) {
             HubModelCache cache = cache(hub, null);
             HubException e = assertThrows(HubException.class, () -> cache.fetch(REPO, "main"));
-            assertTrue(e.getMessage().contains("sha256 mismatch"), e.getMessage());
+            assertEquals(HubException.Kind.INTEGRITY, e.kind());
+            assertTrue(e.getMessage().contains("sha256"), e.getMessage());
             Path dir = cache.folder(REPO, "main");
             assertFalse(Files.exists(dir.resolve("model.safetensors")));
             assertFalse(Files.exists(dir.resolve("model.safetensors.part")));
@@ -105,6 +111,7 @@ class HubModelCacheTest {
         try (FakeHub hub = new FakeHub(REPO, SOURCE)) {
             HubException e = assertThrows(HubException.class, () -> cache(hub, null).fetch("nobody/nothing", "main"));
             assertEquals(404, e.status());
+            assertEquals(HubException.Kind.NOT_FOUND, e.kind());
             assertTrue(e.getMessage().contains("nobody/nothing"), e.getMessage());
         }
     }
