@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * classified and dead-lettered counts (throughput = their rate), batch sizes, swap duration and swap
  * latency, and the active adapter version.
  */
+@Startup // every series exists from boot, before the first tweet or swap
 @ApplicationScoped
 public class InferenceMetrics {
     private final MeterRegistry registry;

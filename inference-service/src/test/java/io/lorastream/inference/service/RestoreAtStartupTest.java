@@ -9,9 +9,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.lorastream.contracts.ContractJson;
 import io.lorastream.contracts.SentimentResult;
 import io.lorastream.contracts.Topics;
+import io.lorastream.contracts.Digests;
 import io.lorastream.inference.support.Api;
-import io.lorastream.inference.support.TestAdapters;
+import io.lorastream.inference.support.PeftFiles;
+import io.lorastream.inference.support.TestPaths;
 import io.lorastream.inference.support.TestKafka;
+import io.lorastream.testing.SharedAssets;
 import io.lorastream.testing.TestDatabases;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTest;
@@ -66,13 +69,19 @@ class RestoreAtStartupTest {
                 Flyway.configure().dataSource(url, TestDatabases.username(), TestDatabases.password())
                         .locations("classpath:db/migration").load().migrate();
                 Instant now = Instant.now();
-                insert(c, 1, "LOADED", TestAdapters.create(ID + "-1", 101), now.minusSeconds(120));
-                insert(c, 2, "ACTIVE", TestAdapters.create(ID + "-2", 102), now.minusSeconds(60));
-                insert(c, 3, "LOADING", TestAdapters.create(ID + "-3", 103), null); // interrupted mid-verification
+                insert(c, 1, "LOADED", adapter(1), now.minusSeconds(120));
+                insert(c, 2, "ACTIVE", adapter(2), now.minusSeconds(60));
+                insert(c, 3, "LOADING", adapter(3), null); // interrupted mid-verification
             } catch (Exception e) {
                 throw new IllegalStateException("cannot seed the registry", e);
             }
             return Map.of();
+        }
+
+        /** Written without the engine: this runs before the application and outside its class loader. */
+        private static Path adapter(int version) {
+            Path dir = TestPaths.ADAPTERS.resolve(ID + "-" + version);
+            return PeftFiles.write(dir, SharedAssets.stories260K(), 100 + version);
         }
 
         private static void insert(Connection c, int version, String status, Path dir, Instant activatedAt)
@@ -83,9 +92,9 @@ class RestoreAtStartupTest {
                 p.setString(1, ID);
                 p.setInt(2, version);
                 p.setString(3, status);
-                p.setString(4, TestAdapters.baseModelSha256());
+                p.setString(4, Digests.modelSha256(SharedAssets.stories260K()));
                 p.setString(5, dir.toUri().toString());
-                p.setString(6, TestAdapters.sha256(dir));
+                p.setString(6, Digests.adapterSha256(dir));
                 p.setString(7, status.equals("LOADING") ? null : dir.toString());
                 p.setTimestamp(8, activatedAt == null ? null : Timestamp.from(activatedAt));
                 p.executeUpdate();

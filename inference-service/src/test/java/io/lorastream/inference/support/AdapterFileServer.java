@@ -12,7 +12,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A real HTTP server over {@link TestAdapters#ROOT}, the way the trainer and the Hub serve adapters:
+ * A real HTTP server over {@link TestPaths#ADAPTERS}, the way the trainer and the Hub serve adapters:
  * {@code /adapters/<name>/<file>} (trainer style) and {@code /hub/<owner>/<name>/resolve/<revision>/<file>}
  * (Hub style, for {@code hf://owner/name} URIs). Points the service's hub endpoint at it.
  */
@@ -44,8 +44,8 @@ public class AdapterFileServer implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void serve(HttpExchange ex, String relative) throws IOException {
-        Path file = TestAdapters.ROOT.resolve(relative).normalize();
-        if (!file.startsWith(TestAdapters.ROOT) || !Files.isRegularFile(file)) {
+        Path file = TestPaths.ADAPTERS.resolve(relative).normalize();
+        if (!file.startsWith(TestPaths.ADAPTERS) || !Files.isRegularFile(file)) {
             reply(ex, 404, new byte[0]);
             return;
         }

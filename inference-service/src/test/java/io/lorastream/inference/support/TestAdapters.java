@@ -18,8 +18,7 @@ import java.util.SplittableRandom;
  * longer than these tests should). Also the corrupt variants the service must reject.
  */
 public final class TestAdapters {
-    /** Adapter folders by name (names carry a per-run suffix); {@link AdapterFileServer} serves the same folder. */
-    public static final Path ROOT = Path.of("target", "test-adapters").toAbsolutePath();
+    public static final Path ROOT = TestPaths.ADAPTERS;
     private static final LoraConfig LORA = new LoraConfig(4, 8, 0.0, LoraConfig.ALL_TARGETS);
     private static String baseSha;
 
