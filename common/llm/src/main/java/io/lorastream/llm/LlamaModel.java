@@ -210,7 +210,18 @@ public final class LlamaModel implements AutoCloseable {
 
     /** Output of the last decoder layer, before the final norm: {@code [B, T, hidden]}. */
     public NDArray hiddenStates(NDArray inputIds, NDArray attentionMask, LoraAdapter adapter, boolean training) {
-        ForwardPass pass = newPass(inputIds, attentionMask, training);
+        return hiddenStates(inputIds, newPass(inputIds, attentionMask, training), adapter);
+    }
+
+    /**
+     * Output of the last decoder layer for a pass the caller made, e.g. with its own positions and
+     * attention pattern ({@link #newPassWithLayout}).
+     */
+    public NDArray hiddenStates(NDArray inputIds, ForwardPass pass, LoraAdapter adapter) {
+        Shape s = checkIds(inputIds);
+        if (s.get(0) != pass.batchSize() || s.get(1) != pass.seqLength()) {
+            throw new IllegalArgumentException("pass [" + pass.batchSize() + ", " + pass.seqLength() + "] does not match ids " + s);
+        }
         NDArray h = embed(inputIds);
         if (JniUtils.isGradMode()) {
             for (DecoderLayer layer : layers) {
@@ -234,10 +245,7 @@ public final class LlamaModel implements AutoCloseable {
     /** Per-pass state for ids {@code [B, T]}: RoPE tables, causal + padding mask, constants, in the ids' manager. */
     public ForwardPass newPass(NDArray inputIds, NDArray attentionMask, boolean training) {
         NDManager m = inputIds.getManager();
-        Shape s = inputIds.getShape();
-        if (s.dimension() != 2) {
-            throw new IllegalArgumentException("input ids must be [batch, seq], were " + s);
-        }
+        Shape s = checkIds(inputIds);
         int b = (int) s.get(0);
         int t = (int) s.get(1);
         if (t > config.maxPositionEmbeddings()) {
@@ -256,9 +264,54 @@ public final class LlamaModel implements AutoCloseable {
         }
         float min = computeType == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
         NDArray additive = masked.toType(computeType, false).mul(min); // no gradient flows through the mask
+        return pass(m, b, t, training, cosSin, additive);
+    }
+
+    /**
+     * Per-pass state for ids {@code [B, T]} with the caller's per-row RoPE positions and attention
+     * pattern, e.g. several continuations of one prompt scored in one row. Costs a {@code [B, T, T]}
+     * mask and {@code [B, T, headDim]} RoPE tables built in Java; the plain pass above does not.
+     */
+    public ForwardPass newPassWithLayout(NDArray inputIds, AttentionLayout layout, boolean training) {
+        NDManager m = inputIds.getManager();
+        Shape s = checkIds(inputIds);
+        int b = (int) s.get(0);
+        int t = (int) s.get(1);
+        if (layout.batchSize() != b || layout.seqLength() != t) {
+            throw new IllegalArgumentException("layout [" + layout.batchSize() + ", " + layout.seqLength()
+                    + "] does not match ids " + s);
+        }
+        if (layout.maxPosition() >= config.maxPositionEmbeddings()) {
+            throw new IllegalArgumentException("position " + layout.maxPosition() + " exceeds max_position_embeddings "
+                    + config.maxPositionEmbeddings());
+        }
+        float min = computeType == DataType.FLOAT16 ? -65504f : -Float.MAX_VALUE;
+        float[] additive = new float[b * t * t];
+        for (int i = 0; i < b; i++) {
+            for (int q = 0; q < t; q++) {
+                boolean[] keys = layout.allowed()[i][q];
+                int base = (i * t + q) * t;
+                for (int k = 0; k < t; k++) {
+                    additive[base + k] = keys[k] ? 0f : min;
+                }
+            }
+        }
+        NDArray mask = Tensors.fromFloats(m, additive, new Shape(b, 1, 1, t, t), computeType, device);
+        return pass(m, b, t, training, rope.tables(m, layout.positions(), computeType, device), mask);
+    }
+
+    private static Shape checkIds(NDArray inputIds) {
+        Shape s = inputIds.getShape();
+        if (s.dimension() != 2) {
+            throw new IllegalArgumentException("input ids must be [batch, seq], were " + s);
+        }
+        return s;
+    }
+
+    private ForwardPass pass(NDManager m, int b, int t, boolean training, NDArray[] cosSin, NDArray additiveMask) {
         NDArray scale = Tensors.scalar(m, (float) (1.0 / Math.sqrt(config.headDim())), computeType, device);
         return new ForwardPass(m, computeType, b, t, training, cosSin[0], cosSin[1], rope.rotation(m, computeType, device),
-                additive, scale);
+                additiveMask, scale);
     }
 
     /** Token embeddings {@code [B, T, hidden]} in the ids' manager. */

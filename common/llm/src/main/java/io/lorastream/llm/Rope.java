@@ -83,12 +83,31 @@ final class Rope {
      * broadcast over {@code [B, T, kvHeads, group, headDim]}.
      */
     NDArray[] tables(NDManager m, int seqLength, DataType type, Device device) {
-        float[] cos = new float[seqLength * headDim];
-        float[] sin = new float[seqLength * headDim];
-        int half = headDim / 2;
+        int[] positions = new int[seqLength];
         for (int t = 0; t < seqLength; t++) {
+            positions[t] = t;
+        }
+        return tables(m, positions, new Shape(seqLength, 1, 1, headDim), type, device);
+    }
+
+    /** cos and sin for each row's own positions {@code [B][T]}, shaped {@code [B, T, 1, 1, headDim]}. */
+    NDArray[] tables(NDManager m, int[][] positions, DataType type, Device device) {
+        int b = positions.length;
+        int t = positions[0].length;
+        int[] flat = new int[b * t];
+        for (int i = 0; i < b; i++) {
+            System.arraycopy(positions[i], 0, flat, i * t, t);
+        }
+        return tables(m, flat, new Shape(b, t, 1, 1, headDim), type, device);
+    }
+
+    private NDArray[] tables(NDManager m, int[] positions, Shape shape, DataType type, Device device) {
+        float[] cos = new float[positions.length * headDim];
+        float[] sin = new float[positions.length * headDim];
+        int half = headDim / 2;
+        for (int t = 0; t < positions.length; t++) {
             for (int i = 0; i < half; i++) {
-                float angle = invFreq[i] * (float) t; // float32 product, as transformers' matmul
+                float angle = invFreq[i] * (float) positions[t]; // float32 product, as transformers' matmul
                 float c = (float) Math.cos(angle);
                 float s = (float) Math.sin(angle);
                 cos[t * headDim + i] = c;
@@ -97,7 +116,6 @@ final class Rope {
                 sin[t * headDim + half + i] = s;
             }
         }
-        Shape shape = new Shape(seqLength, 1, 1, headDim);
         return new NDArray[] {Tensors.fromFloats(m, cos, shape, type, device), Tensors.fromFloats(m, sin, shape, type, device)};
     }
 
@@ -112,7 +130,7 @@ final class Rope {
         return Tensors.fromFloats(m, r, new Shape(headDim, headDim), type, device);
     }
 
-    /** Rotates {@code x [B, T, heads..., headDim]} by its positions. */
+    /** Rotates {@code x [B, T, heads..., headDim]} by its positions (tables {@code [T, ...]} or per row {@code [B, T, ...]}). */
     static NDArray apply(NDArray x, ForwardPass pass) {
         return x.mul(pass.cos()).add(x.matMul(pass.rotation()).mul(pass.sin()));
     }

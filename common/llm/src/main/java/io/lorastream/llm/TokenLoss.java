@@ -62,11 +62,26 @@ final class TokenLoss {
 
     /** {@code log softmax(logitRows[i])[ids[i]]} for every row: {@code [N]}, fp32. */
     static NDArray logProbs(NDArray logitRows, long[] ids, NDManager manager) {
-        NDArray rows = logitRows;
-        if (rows.getDataType() != DataType.FLOAT32) {
-            rows = rows.mul(manager.ones(new Shape(1), DataType.FLOAT32, rows.getDevice()));
+        NDArray targets = manager.create(ids, new Shape(ids.length, 1)).toDevice(logitRows.getDevice(), false);
+        return float32(logitRows, manager).logSoftmax(-1).gather(targets, 1).reshape(ids.length);
+    }
+
+    /**
+     * {@code log softmax(logitRows[rows[i]])[ids[i]]}: several tokens read from one row's distribution
+     * (one softmax per row however many picks): {@code [N]}, fp32.
+     */
+    static NDArray logProbs(NDArray logitRows, long[] rows, long[] ids, NDManager manager) {
+        long vocab = logitRows.getShape().get(1);
+        long[] flat = new long[ids.length];
+        for (int i = 0; i < ids.length; i++) {
+            flat[i] = rows[i] * vocab + ids[i];
         }
-        NDArray targets = manager.create(ids, new Shape(ids.length, 1)).toDevice(rows.getDevice(), false);
-        return rows.logSoftmax(-1).gather(targets, 1).reshape(ids.length);
+        NDArray index = manager.create(flat).toDevice(logitRows.getDevice(), false);
+        return float32(logitRows, manager).logSoftmax(-1).reshape(-1).get(index);
+    }
+
+    private static NDArray float32(NDArray rows, NDManager manager) {
+        return rows.getDataType() == DataType.FLOAT32 ? rows
+                : rows.mul(manager.ones(new Shape(1), DataType.FLOAT32, rows.getDevice()));
     }
 }
