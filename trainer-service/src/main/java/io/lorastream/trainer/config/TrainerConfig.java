@@ -1,5 +1,6 @@
 package io.lorastream.trainer.config;
 
+import io.lorastream.hub.HubConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.net.URI;
@@ -80,5 +81,14 @@ public interface TrainerConfig {
 
         @WithDefault("PT30S")
         Duration connectTimeout();
+
+        /** The Hub client settings: base-model downloads and adapter publishing share them. */
+        default HubConfig clientConfig() {
+            return HubConfig.defaults()
+                    .withEndpoint(endpoint())
+                    .withToken(token().orElse(null))
+                    .withRetries(Math.max(1, attempts()), Duration.ofMillis(500), Duration.ofSeconds(10))
+                    .withTimeouts(connectTimeout(), HubConfig.defaults().requestTimeout());
+        }
     }
 }

@@ -26,7 +26,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.NotFoundException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -80,12 +79,7 @@ public class HubPublisher {
 
     @PostConstruct
     void init() {
-        TrainerConfig.Hub hub = config.hub();
-        HubConfig hubConfig = HubConfig.defaults()
-                .withEndpoint(hub.endpoint())
-                .withToken(hub.token().orElse(null))
-                .withRetries(Math.max(1, hub.attempts()), Duration.ofMillis(500), Duration.ofSeconds(8))
-                .withTimeouts(hub.connectTimeout(), Duration.ofMinutes(2));
+        HubConfig hubConfig = config.hub().clientConfig();
         hasToken = hubConfig.token().isPresent();
         publisher = new AdapterPublisher(new HubClient(hubConfig));
     }

@@ -1,14 +1,12 @@
 package io.lorastream.trainer.service;
 
 import io.lorastream.hub.HubClient;
-import io.lorastream.hub.HubConfig;
 import io.lorastream.trainer.config.TrainerConfig;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -28,12 +26,7 @@ public class ModelStore {
     @PostConstruct
     void init() {
         TrainerConfig.Hub hub = config.hub();
-        HubConfig hubConfig = HubConfig.defaults()
-                .withEndpoint(hub.endpoint())
-                .withToken(hub.token().orElse(null))
-                .withRetries(Math.max(1, hub.attempts()), Duration.ofMillis(250), Duration.ofSeconds(10))
-                .withTimeouts(hub.connectTimeout(), HubConfig.defaults().requestTimeout());
-        cache = new HubModelCache(new HubClient(hubConfig), hub.cacheDir());
+        cache = new HubModelCache(new HubClient(hub.clientConfig()), hub.cacheDir());
     }
 
     /** The configured default when {@code ref} is null or blank; a local folder as its normalized absolute path. */
