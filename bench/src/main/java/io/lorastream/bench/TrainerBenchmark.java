@@ -3,9 +3,7 @@ package io.lorastream.bench;
 import ai.djl.Device;
 import io.lorastream.contracts.HyperParameters;
 import io.lorastream.contracts.PromptRecord;
-import io.lorastream.contracts.PromptTemplate;
 import io.lorastream.contracts.SentimentLabel;
-import io.lorastream.contracts.Split;
 import io.lorastream.llm.Classification;
 import io.lorastream.llm.ClassificationMetrics;
 import io.lorastream.llm.DjlFlags;
@@ -19,21 +17,15 @@ import io.lorastream.llm.LoraTrainer;
 import io.lorastream.llm.SentimentClassifier;
 import io.lorastream.llm.TrainStepResult;
 import io.lorastream.testing.SharedAssets;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 /**
  * The trainer's reference recipe on CPU, on the engine directly (what one trainer run does, without
- * Kafka and the database): stories260K-hf (NF4), 1,000 train / 200 validation TweetEval prompts sampled
- * with seed 3407, LoRA r 16 on the seven projections, micro-batch 2 x grad-accum 4, 60 steps, lr 2e-4,
+ * Kafka and the database): stories260K-hf (NF4), 1,000 train / 200 validation TweetEval prompts (ingest's
+ * reference sample, {@link ReferenceDataset}), LoRA r 16 on the seven projections, micro-batch 2 x grad-accum 4, 60 steps, lr 2e-4,
  * loss on the completion. Reports load, training (wall time, tokens/s, seconds per step) and the final
  * evaluation (validation loss, accuracy, macro-recall), then every step.
  *
@@ -46,18 +38,17 @@ public final class TrainerBenchmark {
         DjlFlags.apply();
         Path modelDir = args.length > 0 ? Path.of(args[0]) : SharedAssets.stories260K();
         int steps = args.length > 1 ? Integer.parseInt(args[1]) : 60;
-        int trainCount = 1000;
-        int validationCount = 200;
         HyperParameters hp = HyperParameters.defaults().with(Map.of("maxSteps", steps));
 
-        String loadAverage = loadAverage();
+        String loadAverage = BenchReport.loadAverage();
         long t0 = System.nanoTime();
         try (LlamaModel model = LlamaModel.load(modelDir, LoadOptions.defaults().withDevice(Device.cpu()))) {
             double loadSeconds = seconds(t0);
             int maxSeq = Example.maxSeqLength(hp, model);
             hp = hp.with(Map.of("maxSeqLength", maxSeq)); // the default 2048 capped to the model's, as the service does
-            List<PromptRecord> trainRecords = sample(Split.TRAIN, trainCount, hp.seed());
-            List<PromptRecord> validationRecords = sample(Split.VALIDATION, validationCount, hp.seed());
+            ReferenceDataset data = ReferenceDataset.load();
+            List<PromptRecord> trainRecords = data.train();
+            List<PromptRecord> validationRecords = data.validation();
             long t1 = System.nanoTime();
             List<Example> train = new ArrayList<>();
             for (PromptRecord r : trainRecords) {
@@ -94,8 +85,7 @@ public final class TrainerBenchmark {
                 double[] stepSeconds = results.stream().mapToDouble(TrainStepResult::seconds).sorted().toArray();
                 BenchReport summary = new BenchReport("trainer-cpu")
                         .context("model", modelDir.getFileName() + " (NF4 on load, float32 compute, CPU, 1 intra-op thread)")
-                        .context("data", trainCount + " train / " + validationCount
-                                + " validation TweetEval sentiment prompts, sampled with seed " + hp.seed())
+                        .context("data", data.describe())
                         .context("recipe", "LoRA r " + hp.loraR() + " alpha " + hp.loraAlpha() + " on " + hp.targetModules()
                                 + ", micro-batch " + hp.microBatchSize() + " x grad-accum " + hp.gradientAccumulationSteps()
                                 + ", " + steps + " steps, lr " + hp.learningRate() + " linear, warmup " + hp.warmupSteps()
@@ -114,7 +104,7 @@ public final class TrainerBenchmark {
                         "s/step p90", stepSeconds[(int) Math.min(stepSeconds.length - 1, Math.ceil(0.9 * stepSeconds.length) - 1)]);
                 summary.row("phase", "validation loss (200)", "seconds", lossSeconds);
                 summary.row("phase", "classify 200 tweets", "seconds", classifySeconds, "tweets/s",
-                        validationCount / classifySeconds);
+                        validationRecords.size() / classifySeconds);
                 summary.row("phase", "total", "seconds", seconds(t0));
                 summary.finish();
 
@@ -126,39 +116,6 @@ public final class TrainerBenchmark {
                 }
                 perStep.finish();
             }
-        }
-    }
-
-    /** {@code n} rows of a TweetEval split drawn without replacement with {@code seed}. */
-    static List<PromptRecord> sample(Split split, int n, long seed) {
-        Path dir = SharedAssets.tweetEvalSentiment();
-        try {
-            List<String> texts = Files.readAllLines(dir.resolve(split.filePrefix() + "_text.txt"), StandardCharsets.UTF_8);
-            List<String> labels = Files.readAllLines(dir.resolve(split.filePrefix() + "_labels.txt"), StandardCharsets.UTF_8);
-            List<Integer> order = new ArrayList<>();
-            for (int i = 0; i < texts.size(); i++) {
-                order.add(i);
-            }
-            Collections.shuffle(order, new Random(seed));
-            List<PromptRecord> out = new ArrayList<>(n);
-            for (int i = 0; i < n; i++) {
-                int row = order.get(i);
-                String label = SentimentLabel.parse(labels.get(row)).orElseThrow().text();
-                out.add(PromptRecord.of("bench", split, i, PromptTemplate.normalizeTweet(texts.get(row)), label));
-            }
-            return out;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    /** The 1/5/15-minute load averages: other work on the machine skews every figure here. */
-    private static String loadAverage() {
-        try {
-            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-            return f[0] + " " + f[1] + " " + f[2];
-        } catch (IOException | RuntimeException e) {
-            return "n/a";
         }
     }
 
