@@ -136,7 +136,7 @@ public final class InferenceBenchmark {
                 .context("tweets", "TweetEval sentiment test split (" + tweets.size() + " texts), JSON TweetMessage")
                 .context("service", "packaged Quarkus app in a child JVM (default settings: micro-batch <= " + BATCH + " within 20 ms); "
                         + "results acknowledged before commit")
-                .context("load average at start", loadAverage());
+                .context("load average at start", BenchReport.loadAverage());
 
         engineOnly(adapters.get(0), seconds);
         if (Boolean.getBoolean("lorastream.bench.engine-only")) {
@@ -169,7 +169,7 @@ public final class InferenceBenchmark {
                 }
             }
         }
-        report.context("load average at end", loadAverage());
+        report.context("load average at end", BenchReport.loadAverage());
         report.finish();
     }
 
@@ -619,14 +619,6 @@ public final class InferenceBenchmark {
     private static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
-        }
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "n/a";
         }
     }
 

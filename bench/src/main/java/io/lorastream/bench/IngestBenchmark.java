@@ -80,7 +80,7 @@ public final class IngestBenchmark {
                         .map(e -> e.getKey() + "=" + e.getValue()).sorted().toList())
                 .context("measured", "read + validate, sample (everything) + format + sha256, publish until every "
                         + "record is acknowledged, publish DatasetSealed; then (apart) consume back and verify")
-                .context("load_average_at_start", loadAverage());
+                .context("load_average_at_start", BenchReport.loadAverage());
 
         try (KafkaProducer<String, String> producer =
                 new KafkaProducer<>(producerConfig, new StringSerializer(), new StringSerializer())) {
@@ -88,7 +88,7 @@ public final class IngestBenchmark {
                 report.row(measure(run, dir, producer, bootstrap));
             }
         }
-        report.context("load_average_at_end", loadAverage());
+        report.context("load_average_at_end", BenchReport.loadAverage());
         report.context("rss_mb", Math.round(BenchReport.rssMb()));
         report.finish();
         System.exit(0); // the in-JVM broker's threads are not daemons
@@ -206,14 +206,6 @@ public final class IngestBenchmark {
             }
         }
         return config;
-    }
-
-    private static String loadAverage() {
-        try {
-            return Files.readString(Path.of("/proc/loadavg")).strip();
-        } catch (IOException e) {
-            return "unknown";
-        }
     }
 
     private static double seconds(long since) {
