@@ -10,7 +10,7 @@ root=$(cd "$(dirname "$0")/../.." && pwd); cd "$root"
 app=.gpu-stage/app; rm -rf "$app" .gpu-stage/shared; mkdir -p "$app" .gpu-stage/shared/models .gpu-stage/shared/data
 for j in api-0.33.0 commons-compress-1.28.0 commons-io-2.21.0 gson-2.13.2 jackson-annotations-2.21 jackson-core-2.21.2 \
          jackson-databind-2.21.2 jackson-datatype-jsr310-2.21.2 jna-5.8.0 lorastream-contracts-0.1.0-SNAPSHOT \
-         lorastream-llm-0.1.0-SNAPSHOT pytorch-engine-0.33.0 pytorch-jni-2.5.1-0.33.0 slf4j-api-2.0.17 slf4j-simple-2.0.17 \
+         lorastream-llm-0.1.0-SNAPSHOT lorastream-testing-0.1.0-SNAPSHOT pytorch-engine-0.33.0 pytorch-jni-2.5.1-0.33.0 slf4j-api-2.0.17 slf4j-simple-2.0.17 \
          tokenizers-0.33.0; do
   cp "bench/target/lib/$j.jar" "$app/"
 done

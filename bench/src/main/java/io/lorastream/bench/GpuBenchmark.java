@@ -18,6 +18,7 @@ import io.lorastream.llm.LoraTrainer;
 import io.lorastream.llm.Nf4;
 import io.lorastream.llm.SentimentClassifier;
 import io.lorastream.llm.TrainStepResult;
+import io.lorastream.testing.SharedAssets;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -56,13 +57,13 @@ public final class GpuBenchmark {
             }
         }
         JsonNode batches = ContractJson.mapper().readTree(batchesFile.toFile());
-        Path configFile = sharedPath("models/llama-3.1-8b-instruct-config/config.json");
+        Path configFile = SharedAssets.resolve("models/llama-3.1-8b-instruct-config/config.json");
         ObjectNode configJson = (ObjectNode) ContractJson.mapper().readTree(configFile.toFile());
         if (layers > 0) {
             configJson.put("num_hidden_layers", layers);
         }
         LlamaConfig cfg = LlamaConfig.parse(configJson.toString());
-        Path tokenizerDir = unpackTokenizer();
+        Path tokenizerDir = SharedAssets.llama3Tokenizer();
 
         Device device = Engine.getInstance().defaultDevice();
         String card = device.isGpu() ? gpuName() : "cpu";
@@ -200,22 +201,6 @@ public final class GpuBenchmark {
             out[i] = arr.get(i).asInt();
         }
         return out;
-    }
-
-    private static Path sharedPath(String rel) {
-        String root = System.getProperty("lorastream.shared", "../shared");
-        return Path.of(root).resolve(rel);
-    }
-
-    /** The Llama 3 tokenizer, gunzipped from ../shared into a temporary folder (label token ids). */
-    private static Path unpackTokenizer() throws Exception {
-        Path dir = Files.createTempDirectory("llama3-tokenizer");
-        Path src = sharedPath("models/llama3-tokenizer");
-        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(src.resolve("tokenizer.json.gz")))) {
-            Files.copy(in, dir.resolve("tokenizer.json"));
-        }
-        Files.copy(src.resolve("tokenizer_config.json"), dir.resolve("tokenizer_config.json"));
-        return dir;
     }
 
     private static String gpuName() {
