@@ -97,9 +97,15 @@ public interface InferenceConfig {
         @WithDefault("2147483648")
         long maxFileBytes();
 
-        /** Base URL that {@code hf://owner/name} URIs resolve against. */
+        /** The Hugging Face Hub (or a mirror) that {@code hf://owner/repo[@revision]} URIs are pulled from. */
         @WithDefault("https://huggingface.co")
         String hubEndpoint();
+
+        /**
+         * Hub access token (read scope suffices) for private or gated adapter repositories; anonymous when
+         * absent. A secret: it goes only to the Hub endpoint and is never logged.
+         */
+        Optional<String> hubToken();
 
         /**
          * Kafka consumer group of the checkpoint channel is {@code <prefix>-<instance>}: every replica must

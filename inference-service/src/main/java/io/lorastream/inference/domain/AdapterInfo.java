@@ -17,6 +17,7 @@ public record AdapterInfo(
         String baseModelId,
         String baseModelSha256,
         String uri,
+        String resolvedUri,
         String sha256,
         String localPath,
         CheckpointMetrics metrics,
@@ -27,7 +28,7 @@ public record AdapterInfo(
 
     public static AdapterInfo of(RegisteredAdapter a) {
         return new AdapterInfo(a.ref().toString(), a.adapterId, a.version, a.status, a.reason, a.source, a.runId,
-                a.step, a.finalCheckpoint, a.baseModelId, a.baseModelSha256, a.uri, a.sha256, a.localPath,
+                a.step, a.finalCheckpoint, a.baseModelId, a.baseModelSha256, a.uri, a.resolvedUri, a.sha256, a.localPath,
                 new CheckpointMetrics(a.trainLoss, a.validationLoss, a.accuracy, a.macroRecall, a.macroF1, a.lossOn),
                 a.registeredAt, a.loadedAt, a.activatedAt, a.loadMs);
     }

@@ -56,6 +56,10 @@ public class RegisteredAdapter extends PanacheEntityBase {
     @Column(nullable = false)
     public String uri;
 
+    /** For {@code hf://} adapters: the URI pinned to the commit the verified files came from (migration V2). */
+    @Column(name = "resolved_uri")
+    public String resolvedUri;
+
     /** Declared digest (Digests.adapterSha256), or the computed one when the registration gave none. */
     public String sha256;
 

@@ -1,5 +1,7 @@
 package io.lorastream.inference.rest;
 
+import io.lorastream.hub.HfUri;
+import io.lorastream.hub.HubException;
 import io.lorastream.inference.domain.AdapterInfo;
 import io.lorastream.inference.domain.AdapterRef;
 import io.lorastream.inference.domain.AdapterSource;
@@ -31,7 +33,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/adapters")
 @Produces(MediaType.APPLICATION_JSON)
 public class AdapterResource {
-    private static final Set<String> SCHEMES = Set.of("file", "http", "https", "hf");
+    /** Schemes besides {@code hf://}, which {@link HfUri} parses. */
+    private static final Set<String> SCHEMES = Set.of("file", "http", "https");
 
     private final AdapterManager adapters;
     private final AdapterRegistry registry;
@@ -65,27 +68,43 @@ public class AdapterResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Register an adapter by URI (file:, http(s):, hf://); it is verified in the background, "
-            + "then the swap policy applies")
+    @Operation(summary = "Register an adapter by URI (file:, http(s):, hf://owner/repo[@revision]); it is verified "
+            + "in the background, then the swap policy applies")
     public Response register(RegisterAdapterRequest request) {
         if (request == null || request.uri() == null || request.uri().isBlank()) {
             throw new BadRequestProblem("Invalid request", "'uri' is required");
         }
-        URI uri;
-        try {
-            uri = new URI(request.uri().strip());
-        } catch (URISyntaxException e) {
-            throw new BadRequestProblem("Invalid URI", e.getMessage());
-        }
-        if (uri.getScheme() == null || !SCHEMES.contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
-            throw new BadRequestProblem("Invalid URI", "scheme must be one of " + SCHEMES + ": " + uri);
+        String raw = request.uri().strip();
+        String uri;
+        String defaultId;
+        if (HfUri.isHfUri(raw)) {
+            HfUri hf;
+            try {
+                hf = HfUri.parse(raw);
+            } catch (HubException e) {
+                throw new BadRequestProblem("Invalid URI", e.detail());
+            }
+            uri = raw;
+            defaultId = hf.repo().name(); // the repository, not "repo@main"
+        } else {
+            URI parsed;
+            try {
+                parsed = new URI(raw);
+            } catch (URISyntaxException e) {
+                throw new BadRequestProblem("Invalid URI", e.getMessage());
+            }
+            if (parsed.getScheme() == null || !SCHEMES.contains(parsed.getScheme().toLowerCase(Locale.ROOT))) {
+                throw new BadRequestProblem("Invalid URI", "scheme must be file:, http:, https: or hf://, was: " + parsed);
+            }
+            uri = parsed.toString();
+            defaultId = request.adapterId() != null ? null : lastSegment(parsed);
         }
         checkSha("sha256", request.sha256());
         checkSha("baseModelSha256", request.baseModelSha256());
-        String id = request.adapterId() != null ? request.adapterId() : lastSegment(uri);
+        String id = request.adapterId() != null ? request.adapterId() : defaultId;
         int version = request.version() != null ? request.version() : registry.latestVersion(id) + 1;
         AdapterRef ref = ref(id, version);
-        Registration registration = new Registration(ref, AdapterSource.API, uri.toString(), request.sha256(),
+        Registration registration = new Registration(ref, AdapterSource.API, uri, request.sha256(),
                 request.baseModelId(), request.baseModelSha256(), null, null, null, request.metrics());
         if (!adapters.announce(registration, System.nanoTime())) {
             throw new AdapterStateException("adapter " + ref + " is already registered");

@@ -1,5 +1,11 @@
 package io.lorastream.inference.service;
 
+import io.lorastream.hub.AdapterPuller;
+import io.lorastream.hub.HfUri;
+import io.lorastream.hub.HubClient;
+import io.lorastream.hub.HubConfig;
+import io.lorastream.hub.HubException;
+import io.lorastream.hub.PulledAdapter;
 import io.lorastream.inference.config.InferenceConfig;
 import io.lorastream.inference.domain.AdapterRef;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,11 +28,13 @@ import java.util.UUID;
 import java.util.stream.Stream;
 
 /**
- * Brings a PEFT adapter folder into the local cache, {@code <cache>/<adapterId>/<version>/}:
- * {@code file:} folders are copied (so the verified bytes are the bytes loaded, whatever later happens
- * to the source), {@code http(s):} folders are downloaded file by file ({@code <uri>/adapter_config.json},
- * {@code <uri>/adapter_model.safetensors}), and {@code hf://owner/name[/subfolder][?revision=r]} resolves
- * to {@code <hub>/owner/name/resolve/<r>/[subfolder/]<file>}.
+ * Brings a PEFT adapter folder into the local cache: {@code file:} folders are copied to
+ * {@code <cache>/<adapterId>/<version>/} (so the verified bytes are the bytes loaded, whatever later happens
+ * to the source), {@code http(s):} folders are downloaded there file by file ({@code <uri>/adapter_config.json},
+ * {@code <uri>/adapter_model.safetensors}), and {@code hf://owner/repo[/sub/folder][@revision]} adapters are
+ * pulled by lorastream-hub's {@link AdapterPuller} into {@code <cache>/hub/models--owner--repo/<commit>/}:
+ * the revision is resolved to a commit first and every file is verified against the Hub's digest (LFS
+ * sha256 or git blob id). A Hub failure becomes the rejection reason {@code <KIND>: <detail>}.
  */
 @ApplicationScoped
 public class AdapterFetcher {
@@ -36,6 +44,15 @@ public class AdapterFetcher {
     private final InferenceConfig.Adapters config;
     private final Path cacheRoot;
     private final HttpClient http;
+    private final AdapterPuller hub;
+
+    /**
+     * Where a fetched adapter lies.
+     *
+     * @param resolvedUri for {@code hf://} adapters the URI pinned to the commit the files came from, so a
+     *     later re-fetch gets the same files even if the branch moved; null for other schemes
+     */
+    public record Fetched(Path folder, String resolvedUri) {}
 
     public AdapterFetcher(InferenceConfig config) {
         this.config = config.adapters();
@@ -46,10 +63,18 @@ public class AdapterFetcher {
                 .connectTimeout(this.config.fetchTimeout())
                 .followRedirects(HttpClient.Redirect.NORMAL)
                 .build();
+        HubConfig hubConfig = HubConfig.defaults() // toString() redacts the token
+                .withEndpoint(this.config.hubEndpoint())
+                .withToken(this.config.hubToken().orElse(null))
+                .withTimeouts(this.config.fetchTimeout(), this.config.fetchTimeout());
+        this.hub = new AdapterPuller(new HubClient(hubConfig), cacheRoot.resolve("hub"));
     }
 
-    /** Fetches the adapter at {@code uri} into the cache and returns its folder; throws with a reason on failure. */
-    public Path fetch(AdapterRef ref, String uri) {
+    /** Fetches the adapter at {@code uri} into the cache; throws {@link AdapterRejectedException} with the reason. */
+    public Fetched fetch(AdapterRef ref, String uri) {
+        if (HfUri.isHfUri(uri)) {
+            return pull(uri);
+        }
         URI parsed = parse(uri);
         Path target = cacheRoot.resolve(ref.adapterId()).resolve(Integer.toString(ref.version()));
         Path staging = cacheRoot.resolve(ref.adapterId()).resolve(ref.version() + ".part-" + UUID.randomUUID());
@@ -59,17 +84,29 @@ public class AdapterFetcher {
             switch (scheme) {
                 case "file" -> copyLocal(Path.of(parsed), staging);
                 case "http", "https" -> download(parsed.toString(), staging);
-                case "hf" -> download(hubUrl(parsed), staging);
                 default -> throw new AdapterRejectedException("unsupported adapter URI scheme '" + scheme
                         + "' (file, http, https, hf): " + uri);
             }
             deleteRecursively(target);
             Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
-            return target;
+            return new Fetched(target, null);
         } catch (IOException e) {
             throw new AdapterRejectedException("cannot fetch " + uri + ": " + e, e);
         } finally {
             deleteRecursively(staging);
+        }
+    }
+
+    /**
+     * Pulls from the Hub. The pulled folder is the cached copy itself: it is named by the commit, so two
+     * registrations of one commit share it, and the caller's digest check runs on exactly these bytes.
+     */
+    private Fetched pull(String uri) {
+        try {
+            PulledAdapter pulled = hub.pull(HfUri.parse(uri));
+            return new Fetched(pulled.folder(), pulled.resolved().toString());
+        } catch (HubException e) {
+            throw new AdapterRejectedException(e.getMessage(), e); // "<KIND>: <detail>", never the token
         }
     }
 
@@ -82,7 +119,7 @@ public class AdapterFetcher {
         try {
             URI u = new URI(uri);
             if (u.getScheme() == null) {
-                throw new AdapterRejectedException("adapter URI has no scheme (file:, http:, https:, hf:): " + uri);
+                throw new AdapterRejectedException("adapter URI has no scheme (file:, http:, https:, hf://): " + uri);
             }
             return u;
         } catch (URISyntaxException e) {
@@ -149,26 +186,6 @@ public class AdapterFetcher {
                 out.write(buf, 0, n);
             }
         }
-    }
-
-    /** {@code hf://owner/name[/sub/folder][?revision=r]} → {@code <hub>/owner/name/resolve/r[/sub/folder]}. */
-    String hubUrl(URI hf) {
-        String path = (hf.getAuthority() == null ? "" : hf.getAuthority()) + (hf.getPath() == null ? "" : hf.getPath());
-        String[] parts = path.replaceAll("^/+|/+$", "").split("/", 3);
-        if (parts.length < 2 || parts[0].isBlank() || parts[1].isBlank()) {
-            throw new AdapterRejectedException("hf:// URI must name owner/repository: " + hf);
-        }
-        String revision = "main";
-        if (hf.getQuery() != null) {
-            for (String kv : hf.getQuery().split("&")) {
-                if (kv.startsWith("revision=") && kv.length() > 9) {
-                    revision = kv.substring(9);
-                }
-            }
-        }
-        String endpoint = config.hubEndpoint().replaceAll("/+$", "");
-        return endpoint + "/" + parts[0] + "/" + parts[1] + "/resolve/" + revision
-                + (parts.length == 3 ? "/" + parts[2] : "");
     }
 
     private static void deleteRecursively(Path dir) {

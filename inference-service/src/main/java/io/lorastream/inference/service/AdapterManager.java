@@ -213,7 +213,11 @@ public class AdapterManager {
                     + " sha256 " + served);
         }
         Path cached = info.localPath() == null ? null : Path.of(info.localPath());
-        Path folder = fetcher.isCached(cached) ? cached : fetcher.fetch(ref, info.uri());
+        // a re-fetch after the cache was lost uses the pinned hf:// commit, not the branch that may have moved
+        AdapterFetcher.Fetched fetched = fetcher.isCached(cached)
+                ? new AdapterFetcher.Fetched(cached, info.resolvedUri())
+                : fetcher.fetch(ref, info.resolvedUri() != null ? info.resolvedUri() : info.uri());
+        Path folder = fetched.folder();
         String actual = Digests.adapterSha256(folder);
         if (expectedSha256 != null && !expectedSha256.equalsIgnoreCase(actual)) {
             throw new AdapterRejectedException("sha256 mismatch: declared " + expectedSha256 + ", fetched files hash to "
@@ -226,7 +230,7 @@ public class AdapterManager {
             throw new AdapterRejectedException("does not fit the base model " + model.modelId() + ": "
                     + e.getMessage(), e);
         }
-        registry.verified(ref, actual, folder.toString(), (System.nanoTime() - t0) / 1e6);
+        registry.verified(ref, actual, folder.toString(), fetched.resolvedUri(), (System.nanoTime() - t0) / 1e6);
         return adapter;
     }
 

@@ -93,12 +93,16 @@ public class AdapterRegistry {
         a.activatedAt = null;
     }
 
-    /** Fetched and verified: records the digest, the cached copy and how long it took. */
+    /**
+     * Fetched and verified: records the digest, the cached copy, the commit-pinned {@code hf://} URI (null
+     * for other sources) and how long it took.
+     */
     @Transactional
-    public void verified(AdapterRef ref, String sha256, String localPath, double loadMs) {
+    public void verified(AdapterRef ref, String sha256, String localPath, String resolvedUri, double loadMs) {
         RegisteredAdapter a = get(ref);
         a.sha256 = sha256;
         a.localPath = localPath;
+        a.resolvedUri = resolvedUri;
         a.loadMs = loadMs;
         a.loadedAt = Instant.now();
     }

@@ -76,7 +76,7 @@ class AdapterResourceTest {
     }
 
     @Test
-    void registersOverHttpTrainerStyleAndHubStyle() {
+    void registersOverHttpTrainerStyle() {
         String id = "http-" + run;
         Path dir = TestAdapters.create(id, 2);
         register(Map.of("uri", fileServer + "/adapters/" + id, "adapterId", id, "version", 3,
@@ -84,16 +84,10 @@ class AdapterResourceTest {
                 .then().statusCode(202);
         Api.awaitStatus(id + "@3", "ACTIVE");
 
-        String hub = "hub-" + run;
-        Path hubDir = TestAdapters.create(hub, 3);
-        register(Map.of("uri", "hf://lorastream/" + hub + "?revision=v1", "adapterId", hub, "version", 1,
-                "sha256", TestAdapters.sha256(hubDir))).then().statusCode(202);
-        Api.awaitStatus(hub + "@1", "ACTIVE");
-
         register(Map.of("uri", fileServer + "/adapters/nothing-" + run, "adapterId", "gone-" + run)).then().statusCode(202);
         Map<String, Object> gone = Api.awaitStatus("gone-" + run + "@1", "REJECTED");
         assertTrue(((String) gone.get("reason")).startsWith("HTTP 404"), gone.toString());
-        assertEquals(hub + "@1", Api.active(), "a rejected adapter never replaces the active one");
+        assertEquals(id + "@3", Api.active(), "a rejected adapter never replaces the active one");
     }
 
     @Test

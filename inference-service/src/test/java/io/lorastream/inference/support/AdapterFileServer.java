@@ -12,9 +12,8 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * A real HTTP server over {@link TestPaths#ADAPTERS}, the way the trainer and the Hub serve adapters:
- * {@code /adapters/<name>/<file>} (trainer style) and {@code /hub/<owner>/<name>/resolve/<revision>/<file>}
- * (Hub style, for {@code hf://owner/name} URIs). Points the service's hub endpoint at it.
+ * A real HTTP server over {@link TestPaths#ADAPTERS}, the way the trainer serves adapters:
+ * {@code /adapters/<name>/<file>}. ({@code hf://} adapters come from {@link FakeHubResource}.)
  */
 public class AdapterFileServer implements QuarkusTestResourceLifecycleManager {
     public static final String URL_PROPERTY = "lorastream.test.adapter-server";
@@ -28,19 +27,10 @@ public class AdapterFileServer implements QuarkusTestResourceLifecycleManager {
             throw new IllegalStateException(e);
         }
         server.createContext("/adapters/", ex -> serve(ex, ex.getRequestURI().getPath().substring("/adapters/".length())));
-        server.createContext("/hub/", ex -> {
-            // /hub/<owner>/<name>/resolve/<revision>/<file>
-            String[] p = ex.getRequestURI().getPath().substring("/hub/".length()).split("/");
-            if (p.length != 5 || !p[2].equals("resolve")) {
-                reply(ex, 404, new byte[0]);
-                return;
-            }
-            serve(ex, p[1] + "/" + p[4]);
-        });
         server.start();
         String base = "http://127.0.0.1:" + server.getAddress().getPort();
         System.setProperty(URL_PROPERTY, base);
-        return Map.of("lorastream.inference.adapters.hub-endpoint", base + "/hub", URL_PROPERTY, base);
+        return Map.of(URL_PROPERTY, base);
     }
 
     private static void serve(HttpExchange ex, String relative) throws IOException {
