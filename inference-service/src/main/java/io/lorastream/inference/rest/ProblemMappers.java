@@ -32,6 +32,7 @@ public class ProblemMappers {
         return Problem.response(Response.Status.SERVICE_UNAVAILABLE, "Not ready", e.getMessage());
     }
 
+    /** Needed beside malformedJson: Quarkus's own mapper for this subtype would otherwise win (no problem body). */
     @ServerExceptionMapper
     public Response mismatchedInput(MismatchedInputException e) {
         return Problem.response(Response.Status.BAD_REQUEST, "Malformed request body", e.getOriginalMessage());
